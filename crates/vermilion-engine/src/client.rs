@@ -1,0 +1,259 @@
+//! Client sessions and the dispatcher.
+//!
+//! A [`Client`] is one connection of any face: a TCP connection, a redis-py connection, an ioredis
+//! instance. `execute` runs the generic gates from the command table, then the handler, with the
+//! keyspace locked for exactly that one command.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::commands::{self, flag, Args, Command, Ctx};
+use crate::engine::Engine;
+use crate::reply::{errors, Reply};
+
+/// How a client is connected, for `CLIENT LIST` and `INFO clients`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    Tcp,
+    Unix,
+    Tls,
+    /// An in-process caller (Python or Node face).
+    Embedded,
+}
+
+/// Where a client comes from; faces fill it in when they connect.
+#[derive(Debug, Clone)]
+pub struct ConnectionInfo {
+    pub kind: ClientKind,
+    /// Peer address as `ip:port` (or a socket path), shown as `addr=`.
+    pub addr: String,
+    /// Local address, shown as `laddr=`.
+    pub laddr: String,
+    /// File descriptor, or -1 for embedded clients.
+    pub fd: i64,
+}
+
+impl ConnectionInfo {
+    /// An in-process client of the named face (`python`, `node`).
+    pub fn embedded(face: &str) -> Self {
+        ConnectionInfo { kind: ClientKind::Embedded, addr: format!("{face}:0"), laddr: format!("{face}:0"), fd: -1 }
+    }
+}
+
+/// A client's state that other clients may read (`CLIENT LIST`) or act on (`CLIENT KILL`).
+pub struct ClientShared {
+    pub id: u64,
+    pub info: ConnectionInfo,
+    pub created_ms: i64,
+    pub(crate) name: Mutex<Vec<u8>>,
+    pub(crate) lib: Mutex<(String, String)>,
+    pub(crate) db: AtomicUsize,
+    pub(crate) resp: AtomicU8,
+    pub(crate) last_interaction_ms: AtomicI64,
+    last_command: AtomicPtr<Command>,
+    killed: AtomicBool,
+    kill_hook: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+}
+
+impl ClientShared {
+    pub(crate) fn new(id: u64, info: ConnectionInfo, now_ms: i64) -> Self {
+        ClientShared {
+            id,
+            info,
+            created_ms: now_ms,
+            name: Mutex::new(Vec::new()),
+            lib: Mutex::new((String::new(), String::new())),
+            db: AtomicUsize::new(0),
+            resp: AtomicU8::new(2),
+            last_interaction_ms: AtomicI64::new(now_ms),
+            last_command: AtomicPtr::new(std::ptr::null_mut()),
+            killed: AtomicBool::new(false),
+            kill_hook: Mutex::new(None),
+        }
+    }
+
+    /// The last command this client ran (`cmd=` in CLIENT LIST).
+    pub fn last_command(&self) -> Option<&'static Command> {
+        let ptr = self.last_command.load(Ordering::Relaxed);
+        // SAFETY: only pointers to `'static` command-table entries are ever stored.
+        (!ptr.is_null()).then(|| unsafe { &*ptr })
+    }
+
+    /// Marks the client killed and tells its face, which closes the connection.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::Release);
+        if let Some(hook) = self.kill_hook.lock().as_ref() {
+            hook();
+        }
+    }
+
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::Acquire)
+    }
+
+    pub fn name(&self) -> Vec<u8> {
+        self.name.lock().clone()
+    }
+}
+
+/// Per-session state only its own client touches.
+pub struct ClientState {
+    pub id: u64,
+    /// Selected database.
+    pub db: usize,
+    /// Protocol version chosen with HELLO.
+    pub resp: u8,
+    pub authenticated: bool,
+    pub user: String,
+    /// Set by QUIT: the face sends the reply, then closes.
+    pub close_after_reply: bool,
+    pub(crate) shared: Arc<ClientShared>,
+}
+
+impl ClientState {
+    pub fn select(&mut self, db: usize) {
+        self.db = db;
+        self.shared.db.store(db, Ordering::Relaxed);
+    }
+
+    pub fn set_resp(&mut self, resp: u8) {
+        self.resp = resp;
+        self.shared.resp.store(resp, Ordering::Relaxed);
+    }
+
+    pub fn shared(&self) -> &Arc<ClientShared> {
+        &self.shared
+    }
+}
+
+/// One client session on an engine.
+pub struct Client {
+    engine: Arc<Engine>,
+    state: ClientState,
+}
+
+impl Client {
+    pub(crate) fn new(engine: Arc<Engine>, shared: Arc<ClientShared>) -> Self {
+        let authenticated = !engine.auth_required.load(Ordering::Relaxed);
+        let state = ClientState {
+            id: shared.id,
+            db: 0,
+            resp: 2,
+            authenticated,
+            user: "default".into(),
+            close_after_reply: false,
+            shared,
+        };
+        Client { engine, state }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.state.id
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// The protocol version this client speaks (2 or 3).
+    pub fn resp(&self) -> u8 {
+        self.state.resp
+    }
+
+    /// The selected database.
+    pub fn db(&self) -> usize {
+        self.state.db
+    }
+
+    /// Whether the face should close the connection after sending the last reply (QUIT, or
+    /// CLIENT KILL from another client).
+    pub fn should_close(&self) -> bool {
+        self.state.close_after_reply || self.state.shared.is_killed()
+    }
+
+    /// Registers what to do when another client kills this one (e.g. wake the connection task).
+    pub fn on_kill(&self, hook: impl Fn() + Send + Sync + 'static) {
+        *self.state.shared.kill_hook.lock() = Some(Box::new(hook));
+    }
+
+    /// Runs one command. `argv[0]` is the command name.
+    pub fn execute(&mut self, argv: &[&[u8]]) -> Reply {
+        let Some(&name) = argv.first() else {
+            return Reply::err("ERR empty command");
+        };
+        let Some(mut cmd) = commands::lookup(name) else {
+            return unknown_command(argv);
+        };
+        let mut first_arg = 1;
+        if !cmd.subcommands.is_empty() {
+            if argv.len() < 2 {
+                return errors::arity(cmd.name);
+            }
+            match commands::lookup_sub(cmd, argv[1]) {
+                Some(sub) => {
+                    cmd = sub;
+                    first_arg = 2;
+                }
+                None => return unknown_subcommand(cmd, argv[1]),
+            }
+        }
+        if !cmd.arity_ok(argv.len()) {
+            return errors::arity(cmd.name);
+        }
+        if !self.state.authenticated && !cmd.has(flag::NO_AUTH) {
+            if self.engine.auth_required.load(Ordering::Relaxed) {
+                return errors::NOAUTH;
+            }
+            self.state.authenticated = true;
+        }
+        let now = self.engine.clock.now_ms();
+        let shared = &self.state.shared;
+        shared.last_interaction_ms.store(now, Ordering::Relaxed);
+        shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
+
+        let engine = &*self.engine;
+        let mut ks = engine.keyspace.lock();
+        ks.stats.total_commands_processed += 1;
+        let mut ctx = Ctx { engine, client: &mut self.state, ks: &mut ks, args: Args::new(argv, first_arg), now };
+        match (cmd.handler)(&mut ctx) {
+            Ok(reply) | Err(reply) => reply,
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.engine.disconnect(self.state.id);
+    }
+}
+
+/// Formats an argument for an error line as Redis does: at most 128 bytes, newlines as spaces.
+fn printable(arg: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(&arg[..arg.len().min(max)]).replace(['\r', '\n'], " ")
+}
+
+/// `ERR unknown command 'foo', with args beginning with: 'a' 'b' `.
+fn unknown_command(argv: &[&[u8]]) -> Reply {
+    let mut args = String::new();
+    for arg in &argv[1..] {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        args.push('\'');
+        args.push_str(&printable(arg, room));
+        args.push_str("' ");
+    }
+    Reply::error(format!("ERR unknown command '{}', with args beginning with: {}", printable(argv[0], 128), args))
+}
+
+/// `ERR unknown subcommand 'foo'. Try CLIENT HELP.`
+fn unknown_subcommand(container: &Command, sub: &[u8]) -> Reply {
+    Reply::error(format!(
+        "ERR unknown subcommand '{}'. Try {} HELP.",
+        printable(sub, 128),
+        container.name.to_ascii_uppercase()
+    ))
+}

@@ -1,0 +1,183 @@
+//! The command table and the context handlers run in.
+//!
+//! Every family file declares its commands as data (`COMMANDS`); [`lookup`] finds them by name.
+//! The generic gates (arity, authentication, ...) run once in the dispatcher (`Client::execute`)
+//! from this metadata; handlers only do their command's work.
+
+pub mod table;
+
+mod args;
+mod client_cmd;
+mod connection;
+mod introspection;
+mod keys;
+mod server;
+mod string;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub use args::{Args, ExpireOption};
+pub use table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, Handler, KeySpec};
+
+use crate::client::ClientState;
+use crate::engine::Engine;
+use crate::keyspace::{Db, Entry, Keyspace};
+use crate::reply::errors;
+use crate::types::Value;
+
+/// Every family's commands, in the order `COMMAND` lists them.
+fn families() -> impl Iterator<Item = &'static Command> {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        connection::COMMANDS,
+        server::COMMANDS,
+        client_cmd::COMMANDS,
+        introspection::COMMANDS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+static TABLE: LazyLock<HashMap<&'static [u8], &'static Command>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for cmd in families() {
+        assert!(cmd.name.bytes().all(|b| !b.is_ascii_uppercase()), "command names are lowercase: {}", cmd.name);
+        for sub in cmd.subcommands {
+            assert!(sub.name.starts_with(cmd.name) && sub.name.as_bytes()[cmd.name.len()] == b'|', "subcommand {} of {}", sub.name, cmd.name);
+        }
+        let previous = map.insert(cmd.name.as_bytes(), cmd);
+        assert!(previous.is_none(), "command {} declared twice", cmd.name);
+    }
+    map
+});
+
+/// Every top-level command.
+pub fn all() -> impl Iterator<Item = &'static Command> {
+    families()
+}
+
+/// Finds a top-level command by name, case-insensitively, without allocating.
+pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+    let mut buf = [0u8; 32];
+    let lowered = buf.get_mut(..name.len())?;
+    for (dst, src) in lowered.iter_mut().zip(name) {
+        *dst = src.to_ascii_lowercase();
+    }
+    TABLE.get(&*lowered).copied()
+}
+
+/// Finds a subcommand of a container by its (case-insensitive) name.
+pub fn lookup_sub(container: &Command, name: &[u8]) -> Option<&'static Command> {
+    let prefix = container.name.len() + 1;
+    container.subcommands.iter().find(|s| s.name.as_bytes()[prefix..].eq_ignore_ascii_case(name))
+}
+
+/// Finds a command or `container|sub` by full name, as `COMMAND INFO` and ACL rules spell it.
+pub fn lookup_full(name: &[u8]) -> Option<&'static Command> {
+    match name.iter().position(|&b| b == b'|') {
+        None => lookup(name),
+        Some(bar) => lookup_sub(lookup(&name[..bar])?, &name[bar + 1..]),
+    }
+}
+
+/// What a handler works with: the engine, its own client's state, the locked keyspace, and the
+/// command's arguments. `now` is fixed for the whole command, as Redis caches the time per call.
+pub struct Ctx<'a> {
+    pub engine: &'a Engine,
+    pub client: &'a mut ClientState,
+    pub ks: &'a mut Keyspace,
+    pub args: Args<'a>,
+    pub now: i64,
+}
+
+impl<'a> Ctx<'a> {
+    /// The selected database.
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.ks.dbs[self.client.db]
+    }
+
+    /// Deletes the key first if it has expired (lazy expiry).
+    pub fn expire_if_needed(&mut self, key: &[u8]) -> bool {
+        self.ks.expire_if_needed(self.client.db, key, self.now)
+    }
+
+    /// Looks a key up for reading: lazy expiry, hit/miss statistics, access time.
+    pub fn read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.expire_if_needed(key);
+        let now = self.now;
+        let ks = &mut *self.ks;
+        match ks.dbs[self.client.db].keys.get_mut(key) {
+            Some(entry) => {
+                ks.stats.keyspace_hits += 1;
+                entry.access = crate::keyspace::lru_clock(now);
+                Some(entry)
+            }
+            None => {
+                ks.stats.keyspace_misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Looks a key up for writing: lazy expiry and access time, no hit statistics.
+    pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.expire_if_needed(key);
+        let now = self.now;
+        let entry = self.db().keys.get_mut(key)?;
+        entry.access = crate::keyspace::lru_clock(now);
+        Some(entry)
+    }
+
+    /// Whether the key exists (after lazy expiry), without touching its access time.
+    pub fn exists(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed(key);
+        self.db().keys.contains_key(key)
+    }
+
+    /// Stores a value, replacing any old one; the old expiry is dropped unless `keep_ttl`.
+    pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let entry = Entry::new(value, self.now);
+        let db = self.db();
+        if db.keys.insert(key, entry).is_some() && !keep_ttl {
+            db.persist(key);
+        }
+        self.ks.dirty += 1;
+    }
+
+    /// Deletes a key (after lazy expiry); returns whether it existed.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed(key);
+        let removed = self.db().remove(key).is_some();
+        if removed {
+            self.ks.dirty += 1;
+        }
+        removed
+    }
+
+    /// The string at `key` for reading: `Ok(None)` if absent, WRONGTYPE if another type.
+    pub fn read_string(&mut self, key: &[u8]) -> Result<Option<&mut crate::types::StringValue>, crate::reply::Reply> {
+        match self.read(key) {
+            None => Ok(None),
+            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s)),
+            #[allow(unreachable_patterns)]
+            Some(_) => Err(errors::WRONGTYPE),
+        }
+    }
+
+    /// The string at `key` for writing: `Ok(None)` if absent, WRONGTYPE if another type.
+    pub fn write_string(&mut self, key: &[u8]) -> Result<Option<&mut crate::types::StringValue>, crate::reply::Reply> {
+        match self.write(key) {
+            None => Ok(None),
+            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s)),
+            #[allow(unreachable_patterns)]
+            Some(_) => Err(errors::WRONGTYPE),
+        }
+    }
+
+    /// Whether the client speaks RESP3.
+    pub fn resp3(&self) -> bool {
+        self.client.resp >= 3
+    }
+}

@@ -1,0 +1,215 @@
+//! The engine: databases, configuration, connected clients and background work, shared by every
+//! face through an `Arc<Engine>`.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex, RwLock};
+
+use crate::client::{Client, ClientShared, ConnectionInfo};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::expire::active_expire_cycle;
+use crate::keyspace::Keyspace;
+
+/// Why an engine could not open.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EngineError {
+    InvalidConfig(String),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::InvalidConfig(msg) => write!(f, "invalid configuration: {msg}"),
+            EngineError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<std::io::Error> for EngineError {
+    fn from(e: std::io::Error) -> Self {
+        EngineError::Io(e)
+    }
+}
+
+/// Server-wide counters that live outside the keyspace lock.
+#[derive(Debug, Default)]
+pub struct EngineStats {
+    pub total_connections_received: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub total_net_input_bytes: AtomicU64,
+    pub total_net_output_bytes: AtomicU64,
+}
+
+/// The stop signal of the background thread: a flag and a condition variable to wake it early.
+#[derive(Default)]
+struct StopSignal {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+}
+
+/// One Vermilion engine.
+pub struct Engine {
+    pub(crate) keyspace: Mutex<Keyspace>,
+    pub(crate) config: RwLock<Config>,
+    /// Cached from `requirepass` so the per-command gate reads no lock.
+    pub(crate) auth_required: AtomicBool,
+    pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
+    next_client_id: AtomicU64,
+    pub(crate) clock: Clock,
+    pub(crate) started_ms: i64,
+    pub(crate) started: Instant,
+    pub(crate) run_id: String,
+    pub stats: EngineStats,
+    stop: Arc<StopSignal>,
+    background: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Engine {
+    /// Opens an engine with the system clock and starts its background work.
+    pub fn open(config: Config) -> Result<Arc<Engine>, EngineError> {
+        Engine::open_with_clock(config, Clock::System)
+    }
+
+    /// Opens an engine on the given clock (a manual clock makes expiry deterministic in tests).
+    pub fn open_with_clock(config: Config, clock: Clock) -> Result<Arc<Engine>, EngineError> {
+        if config.databases == 0 {
+            return Err(EngineError::InvalidConfig("databases must be at least 1".into()));
+        }
+        let started_ms = clock.now_ms();
+        let engine = Arc::new(Engine {
+            keyspace: Mutex::new(Keyspace::new(config.databases)),
+            auth_required: AtomicBool::new(!config.requirepass.is_empty()),
+            config: RwLock::new(config),
+            clients: Mutex::new(BTreeMap::new()),
+            next_client_id: AtomicU64::new(1),
+            clock,
+            started_ms,
+            started: Instant::now(),
+            run_id: random_run_id(),
+            stats: EngineStats::default(),
+            stop: Arc::new(StopSignal::default()),
+            background: Mutex::new(None),
+        });
+        let handle = spawn_background(Arc::downgrade(&engine), Arc::clone(&engine.stop))?;
+        *engine.background.lock() = Some(handle);
+        Ok(engine)
+    }
+
+    /// Starts a client session: one connection of any face.
+    pub fn connect(self: &Arc<Self>, info: ConnectionInfo) -> Client {
+        let id = self.next_client_id.fetch_add(1, Ordering::Relaxed);
+        self.stats.total_connections_received.fetch_add(1, Ordering::Relaxed);
+        let shared = Arc::new(ClientShared::new(id, info, self.clock.now_ms()));
+        self.clients.lock().insert(id, Arc::clone(&shared));
+        Client::new(Arc::clone(self), shared)
+    }
+
+    pub(crate) fn disconnect(&self, id: u64) {
+        self.clients.lock().remove(&id);
+    }
+
+    /// A copy of the current configuration.
+    pub fn config(&self) -> Config {
+        self.config.read().clone()
+    }
+
+    /// Sets a parameter at run time, as `CONFIG SET` does.
+    pub fn set_config(&self, name: &str, value: &str) -> Result<(), crate::config::ConfigError> {
+        let mut config = self.config.write();
+        config.set_at_runtime(name, value)?;
+        self.auth_required.store(!config.requirepass.is_empty(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Milliseconds since the epoch on the engine's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Moves a manual clock forward; false if the engine runs on the system clock.
+    pub fn advance_time(&self, ms: i64) -> bool {
+        self.clock.advance(ms)
+    }
+
+    /// Number of connected clients, of every face.
+    pub fn connected_clients(&self) -> usize {
+        self.clients.lock().len()
+    }
+
+    /// Keys in database `db` (for status displays; a command would use DBSIZE).
+    pub fn dbsize(&self, db: usize) -> usize {
+        self.keyspace.lock().dbs.get(db).map_or(0, |d| d.len())
+    }
+
+    /// Stops background work. Clients keep working; expired keys are then reclaimed lazily.
+    pub fn shutdown(&self) {
+        *self.stop.stopped.lock() = true;
+        self.stop.wake.notify_all();
+        if let Some(handle) = self.background.lock().take() {
+            if handle.thread().id() != std::thread::current().id() {
+                let _ = handle.join();
+            }
+        }
+    }
+
+    /// Runs one active expiry cycle now (the background thread does this `hz` times a second).
+    pub fn run_expire_cycle(&self) -> usize {
+        let (enabled, hz) = {
+            let c = self.config.read();
+            (c.active_expire_enabled, c.hz.max(1))
+        };
+        if !enabled {
+            return 0;
+        }
+        // Like Redis's slow cycle: at most 25% of each tick's time.
+        let budget = Duration::from_micros(1_000_000 / u64::from(hz) / 4);
+        let now = self.clock.now_ms();
+        let mut ks = self.keyspace.lock();
+        active_expire_cycle(&mut ks, now, budget)
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        *self.stop.stopped.lock() = true;
+        self.stop.wake.notify_all();
+    }
+}
+
+/// The background thread holds only a weak reference, so dropping the last `Arc<Engine>` frees
+/// the engine; the thread then notices and exits.
+fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new().name("vermilion-cron".into()).spawn(move || loop {
+        let hz = match engine.upgrade() {
+            Some(e) => {
+                e.run_expire_cycle();
+                let hz = e.config.read().hz.max(1);
+                hz
+            }
+            None => return,
+        };
+        let mut stopped = stop.stopped.lock();
+        if *stopped {
+            return;
+        }
+        stop.wake.wait_for(&mut stopped, Duration::from_millis(1000 / u64::from(hz)));
+        if *stopped {
+            return;
+        }
+    })
+}
+
+fn random_run_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..40).map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0')).collect()
+}

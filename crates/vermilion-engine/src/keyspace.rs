@@ -1,0 +1,138 @@
+//! The databases: keys, their values, their expiry times, and the statistics Redis keeps on them.
+
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
+
+use crate::dict::Dict;
+use crate::types::Value;
+
+/// Idle time is tracked in seconds on a 24-bit clock, as Redis's LRU clock.
+pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
+
+/// The 24-bit LRU clock for a time in milliseconds.
+pub fn lru_clock(now_ms: i64) -> u32 {
+    ((now_ms / 1000) as u32) & LRU_CLOCK_MAX
+}
+
+/// A stored value with its access metadata.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub value: Value,
+    /// LRU clock of the last access (OBJECT IDLETIME).
+    pub access: u32,
+}
+
+impl Entry {
+    pub fn new(value: Value, now_ms: i64) -> Self {
+        Entry { value, access: lru_clock(now_ms) }
+    }
+
+    /// Seconds since the last access, tolerating the 24-bit clock's wrap-around.
+    pub fn idle_seconds(&self, now_ms: i64) -> u64 {
+        let now = lru_clock(now_ms);
+        if now >= self.access {
+            u64::from(now - self.access)
+        } else {
+            u64::from(LRU_CLOCK_MAX - self.access + now)
+        }
+    }
+}
+
+/// One numbered database: its keys and, separately (as in Redis), the expiry times of volatile
+/// keys, so active expiry samples only keys that can expire.
+#[derive(Default)]
+pub struct Db {
+    pub keys: Dict<Entry>,
+    pub expires: Dict<i64>,
+    /// Where the active expiry cycle resumes its scan of `expires`.
+    pub expire_cursor: u64,
+}
+
+impl Db {
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The absolute expiry time of a key, in milliseconds.
+    pub fn expire_of(&self, key: &[u8]) -> Option<i64> {
+        if self.expires.is_empty() {
+            return None;
+        }
+        self.expires.get(key).copied()
+    }
+
+    /// Whether the key exists but has expired by `now_ms`.
+    pub fn is_expired(&self, key: &[u8], now_ms: i64) -> bool {
+        self.expire_of(key).is_some_and(|when| when <= now_ms)
+    }
+
+    /// Deletes a key and its expiry. Returns whether it existed.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let (_, entry) = self.keys.remove(key)?;
+        if !self.expires.is_empty() {
+            self.expires.remove(key);
+        }
+        Some(entry)
+    }
+
+    pub fn set_expire(&mut self, key: &[u8], when_ms: i64) {
+        self.expires.insert(key, when_ms);
+    }
+
+    /// Removes a key's expiry; returns whether it had one.
+    pub fn persist(&mut self, key: &[u8]) -> bool {
+        !self.expires.is_empty() && self.expires.remove(key).is_some()
+    }
+
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.expires.clear();
+    }
+}
+
+/// Counters reported by `INFO stats`.
+#[derive(Debug, Default, Clone)]
+pub struct KeyspaceStats {
+    pub expired_keys: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub total_commands_processed: u64,
+    pub expire_cycle_cpu_micros: u64,
+}
+
+/// Every database plus the state that goes with them. Held behind the engine's lock: one command
+/// at a time sees it, which is what makes each command atomic.
+pub struct Keyspace {
+    pub dbs: Vec<Db>,
+    pub stats: KeyspaceStats,
+    /// Changes since the last save (`rdb_changes_since_last_save`).
+    pub dirty: u64,
+    pub rng: SmallRng,
+}
+
+impl Keyspace {
+    pub fn new(databases: usize) -> Self {
+        Keyspace {
+            dbs: (0..databases).map(|_| Db::default()).collect(),
+            stats: KeyspaceStats::default(),
+            dirty: 0,
+            rng: SmallRng::from_os_rng(),
+        }
+    }
+
+    /// Deletes the key if it has expired; returns true if it did.
+    pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now_ms: i64) -> bool {
+        let d = &mut self.dbs[db];
+        if d.is_expired(key, now_ms) {
+            d.remove(key);
+            self.stats.expired_keys += 1;
+            true
+        } else {
+            false
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Vermilion's engine: a Redis-compatible keyspace and command set, embeddable in any process.
+//!
+//! Every face reaches the data through one seam:
+//! [`Engine::open`] → [`Engine::connect`] → [`Client::execute`] → [`Reply`].
+
+pub mod alloc;
+mod client;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod dict;
+mod engine;
+mod expire;
+pub mod glob;
+pub mod info;
+pub mod keyspace;
+pub mod reply;
+pub mod types;
+pub mod util;
+
+pub use client::{Client, ClientKind, ClientShared, ConnectionInfo};
+pub use clock::Clock;
+pub use config::{Config, ConfigError};
+pub use engine::{Engine, EngineError, EngineStats};
+pub use reply::Reply;
+
+/// The Redis version Vermilion behaves as (what HELLO and INFO report as `redis_version`).
+pub const REDIS_VERSION: &str = "7.2.4";
+/// Vermilion's own version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
