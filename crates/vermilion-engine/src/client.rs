@@ -187,7 +187,8 @@ impl Client {
             return unknown_command(argv);
         };
         let mut first_arg = 1;
-        if !cmd.subcommands.is_empty() {
+        // A container runs a subcommand; bare, it runs itself only if its arity allows (COMMAND).
+        if !cmd.subcommands.is_empty() && (argv.len() >= 2 || !cmd.arity_ok(argv.len())) {
             if argv.len() < 2 {
                 return errors::arity(cmd.name);
             }

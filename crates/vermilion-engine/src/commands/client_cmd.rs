@@ -1,7 +1,41 @@
-use super::table::Command;
-use crate::reply::Reply;
+//! CLIENT: identity, listing and killing of the engine's clients, whatever face they came from.
 
-pub static COMMANDS: &[Command] = &[];
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use super::table::{acl, flag, CmdResult, Command, Group};
+use super::{help_reply, Ctx};
+use crate::client::{ClientKind, ClientShared};
+use crate::reply::{errors, Reply};
+
+const CONN: u32 = acl::CONNECTION;
+const ADMIN: u32 = flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE;
+const SELF: u32 = flag::NOSCRIPT | flag::LOADING | flag::STALE;
+
+pub static COMMANDS: &[Command] = &[Command::container("client", Group::Connection, CLIENT)];
+
+static CLIENT: &[Command] = &[
+    Command::new("client|getname", 2, Group::Connection, getname).flags(SELF).acl(CONN)
+        .doc("2.6.9", "O(1)", "Returns the name of the connection."),
+    Command::new("client|help", 2, Group::Connection, help).flags(flag::LOADING | flag::STALE).acl(CONN)
+        .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
+    Command::new("client|id", 2, Group::Connection, id).flags(SELF).acl(CONN)
+        .doc("5.0.0", "O(1)", "Returns the unique client ID of the connection."),
+    Command::new("client|info", 2, Group::Connection, info).flags(SELF).acl(CONN)
+        .tips(&["nondeterministic_output"])
+        .doc("6.2.0", "O(1)", "Returns information about the connection."),
+    Command::new("client|kill", -3, Group::Connection, kill).flags(ADMIN).acl(CONN)
+        .doc("2.4.0", "O(N) where N is the number of client connections", "Terminates open connections."),
+    Command::new("client|list", -2, Group::Connection, list).flags(ADMIN).acl(CONN)
+        .tips(&["nondeterministic_output"])
+        .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections."),
+    Command::new("client|setinfo", 4, Group::Connection, setinfo).flags(SELF).acl(CONN)
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .doc("7.2.0", "O(1)", "Sets information specific to the client or connection."),
+    Command::new("client|setname", 3, Group::Connection, setname).flags(SELF).acl(CONN)
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .doc("2.6.9", "O(1)", "Sets the connection name."),
+];
 
 /// Client names may not contain spaces, newlines or other special characters.
 pub fn validate_name(name: &[u8]) -> Result<(), Reply> {
@@ -10,4 +44,252 @@ pub fn validate_name(name: &[u8]) -> Result<(), Reply> {
     } else {
         Err(Reply::err("ERR Client names cannot contain spaces, newlines or special characters."))
     }
+}
+
+/// CLIENT ID
+fn id(ctx: &mut Ctx) -> CmdResult {
+    Ok(Reply::Integer(ctx.client.id as i64))
+}
+
+/// CLIENT SETNAME connection-name — an empty name removes it.
+fn setname(ctx: &mut Ctx) -> CmdResult {
+    let name = ctx.args.bytes()?;
+    validate_name(name)?;
+    *ctx.client.shared().name.lock() = name.to_vec();
+    Ok(Reply::OK)
+}
+
+/// CLIENT GETNAME
+fn getname(ctx: &mut Ctx) -> CmdResult {
+    let name = ctx.client.shared().name();
+    Ok(if name.is_empty() { Reply::Null } else { Reply::Bulk(name) })
+}
+
+/// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>
+fn setinfo(ctx: &mut Ctx) -> CmdResult {
+    let attr = ctx.args.bytes()?;
+    let value = ctx.args.text()?;
+    let upper = attr.to_ascii_uppercase();
+    let label = match upper.as_slice() {
+        b"LIB-NAME" => "lib-name",
+        b"LIB-VER" => "lib-ver",
+        _ => return Err(Reply::error(format!("ERR Unrecognized option '{}'", String::from_utf8_lossy(attr)))),
+    };
+    if !value.bytes().all(|c| (b'!'..=b'~').contains(&c)) {
+        return Err(Reply::error(format!("ERR {label} cannot contain spaces, newlines or special characters.")));
+    }
+    let mut lib = ctx.client.shared().lib.lock();
+    if label == "lib-name" {
+        lib.0 = value;
+    } else {
+        lib.1 = value;
+    }
+    Ok(Reply::OK)
+}
+
+/// One `CLIENT LIST` line, with Redis's field names and order. Buffer figures Vermilion does not
+/// keep per client are reported as 0.
+fn describe(client: &ClientShared, now_ms: i64) -> String {
+    let mut line = String::with_capacity(256);
+    let name = String::from_utf8_lossy(&client.name.lock()).into_owned();
+    let (lib_name, lib_ver) = client.lib.lock().clone();
+    let cmd = client.last_command().map_or("NULL", |c| c.name);
+    let age = (now_ms - client.created_ms).max(0) / 1000;
+    let idle = (now_ms - client.last_interaction_ms.load(Ordering::Relaxed)).max(0) / 1000;
+    let flags = if client.info.kind == ClientKind::Unix { "U" } else { "N" };
+    let _ = write!(
+        line,
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
+         qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r \
+         cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        client.id,
+        client.info.addr,
+        client.info.laddr,
+        client.info.fd,
+        name,
+        age,
+        idle,
+        flags,
+        client.db.load(Ordering::Relaxed),
+        cmd,
+        client.resp.load(Ordering::Relaxed),
+        lib_name,
+        lib_ver,
+    );
+    line
+}
+
+/// CLIENT INFO
+fn info(ctx: &mut Ctx) -> CmdResult {
+    let mut line = describe(ctx.client.shared(), ctx.now);
+    line.push('\n');
+    Ok(Reply::Verbatim("txt", line.into_bytes()))
+}
+
+fn clients(ctx: &Ctx) -> Vec<std::sync::Arc<ClientShared>> {
+    ctx.engine.clients.lock().values().cloned().collect()
+}
+
+/// CLIENT LIST [TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]
+fn list(ctx: &mut Ctx) -> CmdResult {
+    let mut ids: Option<Vec<u64>> = None;
+    let mut type_filter: Option<String> = None;
+    while let Some(word) = ctx.args.peek() {
+        ctx.args.bytes()?;
+        match word.to_ascii_uppercase().as_slice() {
+            b"TYPE" if !ctx.args.is_empty() => {
+                let t = ctx.args.text()?.to_ascii_lowercase();
+                if !["normal", "master", "replica", "slave", "pubsub"].contains(&t.as_str()) {
+                    return Err(Reply::error(format!("ERR Unknown client type '{t}'")));
+                }
+                type_filter = Some(t);
+            }
+            b"ID" if !ctx.args.is_empty() => {
+                let mut wanted = Vec::new();
+                while let Some(arg) = ctx.args.peek() {
+                    ctx.args.bytes()?;
+                    let id = crate::util::parse_i64(arg).filter(|&n| n > 0).ok_or(Reply::err("ERR Invalid client ID"))?;
+                    wanted.push(id as u64);
+                }
+                ids = Some(wanted);
+            }
+            _ => return Err(errors::SYNTAX),
+        }
+    }
+    let mut text = String::new();
+    for client in clients(ctx) {
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&client.id)) {
+            continue;
+        }
+        // Every client is a normal client until pub/sub and replication exist.
+        if type_filter.as_deref().is_some_and(|t| t != "normal") {
+            continue;
+        }
+        text.push_str(&describe(&client, ctx.now));
+        text.push('\n');
+    }
+    Ok(Reply::Verbatim("txt", text.into_bytes()))
+}
+
+/// Which clients a `CLIENT KILL` filter selects.
+#[derive(Default)]
+struct KillFilter {
+    id: Option<u64>,
+    addr: Option<String>,
+    laddr: Option<String>,
+    user: Option<String>,
+    kind: Option<String>,
+    max_age: Option<i64>,
+    skip_me: bool,
+}
+
+impl KillFilter {
+    fn matches(&self, client: &ClientShared, me: u64, now_ms: i64) -> bool {
+        self.id.is_none_or(|id| id == client.id)
+            && self.addr.as_deref().is_none_or(|a| a == client.info.addr)
+            && self.laddr.as_deref().is_none_or(|a| a == client.info.laddr)
+            && self.user.as_deref().is_none_or(|u| u == "default")
+            && self.kind.as_deref().is_none_or(|t| t == "normal")
+            && self.max_age.is_none_or(|age| (now_ms - client.created_ms) / 1000 >= age)
+            && !(self.skip_me && client.id == me)
+    }
+}
+
+/// CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [USER user] [ADDR ip:port]
+/// [LADDR ip:port] [SKIPME yes/no] [MAXAGE seconds]
+fn kill(ctx: &mut Ctx) -> CmdResult {
+    let legacy = ctx.args.remaining() == 1;
+    let mut filter = KillFilter { skip_me: !legacy, ..KillFilter::default() };
+    if legacy {
+        filter.addr = Some(ctx.args.text()?);
+    } else {
+        while let Some(word) = ctx.args.peek() {
+            ctx.args.bytes()?;
+            if ctx.args.is_empty() {
+                return Err(errors::SYNTAX);
+            }
+            let value = ctx.args.text()?;
+            match word.to_ascii_uppercase().as_slice() {
+                b"ID" => {
+                    let id = value.parse::<i64>().ok().filter(|&n| n > 0)
+                        .ok_or(Reply::err("ERR client-id should be greater than 0"))?;
+                    filter.id = Some(id as u64);
+                }
+                b"TYPE" => {
+                    let t = value.to_ascii_lowercase();
+                    if !["normal", "master", "replica", "slave", "pubsub"].contains(&t.as_str()) {
+                        return Err(Reply::error(format!("ERR Unknown client type '{value}'")));
+                    }
+                    filter.kind = Some(t);
+                }
+                b"ADDR" => filter.addr = Some(value),
+                b"LADDR" => filter.laddr = Some(value),
+                b"USER" => filter.user = Some(value),
+                b"MAXAGE" => filter.max_age = Some(value.parse().map_err(|_| errors::SYNTAX)?),
+                b"SKIPME" => match value.to_ascii_lowercase().as_str() {
+                    "yes" => filter.skip_me = true,
+                    "no" => filter.skip_me = false,
+                    _ => return Err(errors::SYNTAX),
+                },
+                _ => return Err(errors::SYNTAX),
+            }
+        }
+    }
+    let me = ctx.client.id;
+    let mut killed = 0;
+    for client in clients(ctx) {
+        if filter.matches(&client, me, ctx.now) {
+            if client.id == me {
+                // Our own connection closes after this reply is sent.
+                ctx.client.close_after_reply = true;
+            } else {
+                client.kill();
+            }
+            killed += 1;
+        }
+    }
+    if legacy {
+        return if killed > 0 { Ok(Reply::OK) } else { Err(Reply::err("ERR No such client")) };
+    }
+    Ok(Reply::Integer(killed))
+}
+
+/// CLIENT HELP
+fn help(_ctx: &mut Ctx) -> CmdResult {
+    Ok(help_reply("CLIENT", &[
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "    * ID <client-id>",
+        "      Kill connections by client id.",
+        "    * MAXAGE <maxage>",
+        "      Kill connections older than the specified age.",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "SETINFO <option> <value>",
+        "    Set client meta attr. Options are:",
+        "    * LIB-NAME: the client lib name.",
+        "    * LIB-VER: the client lib version.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+    ]))
 }

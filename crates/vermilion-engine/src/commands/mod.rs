@@ -181,3 +181,14 @@ impl<'a> Ctx<'a> {
         self.client.resp >= 3
     }
 }
+
+/// The reply of every `<COMMAND> HELP`: Redis's header line, the command's lines, and HELP's own.
+pub fn help_reply(command: &str, lines: &[&str]) -> crate::reply::Reply {
+    use crate::reply::Reply;
+    let mut out = Vec::with_capacity(lines.len() + 3);
+    out.push(Reply::Simple(format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").into()));
+    out.extend(lines.iter().map(|l| Reply::Simple(l.to_string().into())));
+    out.push(Reply::simple("HELP"));
+    out.push(Reply::simple("    Print this help."));
+    Reply::Array(out)
+}

@@ -1,3 +1,157 @@
-use super::table::Command;
+//! Server commands: database management, time, configuration and INFO.
 
-pub static COMMANDS: &[Command] = &[];
+use super::table::{acl, flag, CmdResult, Command, Group};
+use super::{help_reply, Ctx};
+use crate::config::PARAMS;
+use crate::glob::glob_match;
+use crate::reply::{errors, Reply};
+
+const KS: u32 = acl::KEYSPACE;
+
+pub static COMMANDS: &[Command] = &[
+    Command::new("dbsize", 1, Group::Server, dbsize).flags(flag::READONLY | flag::FAST).acl(KS)
+        .tips(&["request_policy:all_shards", "response_policy:agg_sum"])
+        .doc("1.0.0", "O(1)", "Returns the number of keys in the database."),
+    Command::new("flushdb", -1, Group::Server, flushdb).flags(flag::WRITE).acl(KS | acl::DANGEROUS)
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .doc("1.0.0", "O(N) where N is the number of keys in the selected database", "Remove all keys from the current database."),
+    Command::new("flushall", -1, Group::Server, flushall).flags(flag::WRITE).acl(KS | acl::DANGEROUS)
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .doc("1.0.0", "O(N) where N is the total number of keys in all databases", "Removes all keys from all databases."),
+    Command::new("swapdb", 3, Group::Server, swapdb).flags(flag::WRITE | flag::FAST).acl(KS | acl::DANGEROUS)
+        .doc("4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "Swaps two Redis databases."),
+    Command::new("time", 1, Group::Server, time).flags(flag::LOADING | flag::STALE | flag::FAST)
+        .tips(&["nondeterministic_output"])
+        .doc("2.6.0", "O(1)", "Returns the server time."),
+    Command::new("info", -1, Group::Server, info).flags(flag::LOADING | flag::STALE).acl(acl::DANGEROUS)
+        .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
+        .doc("1.0.0", "O(1)", "Returns information and statistics about the server."),
+    Command::new("lastsave", 1, Group::Server, lastsave).flags(flag::LOADING | flag::STALE | flag::FAST).acl(acl::ADMIN | acl::DANGEROUS)
+        .tips(&["nondeterministic_output"])
+        .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
+    Command::container("config", Group::Server, CONFIG),
+];
+
+static CONFIG: &[Command] = &[
+    Command::new("config|get", -3, Group::Server, config_get).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
+        .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Returns the effective values of configuration parameters."),
+    Command::new("config|help", 2, Group::Server, config_help).flags(flag::LOADING | flag::STALE)
+        .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
+    Command::new("config|resetstat", 2, Group::Server, config_resetstat).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
+        .doc("2.0.0", "O(1)", "Resets the server's statistics."),
+    Command::new("config|set", -4, Group::Server, config_set).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
+        .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Sets configuration parameters in-flight."),
+];
+
+/// DBSIZE
+fn dbsize(ctx: &mut Ctx) -> CmdResult {
+    Ok(Reply::Integer(ctx.db().len() as i64))
+}
+
+/// The optional `ASYNC | SYNC` of FLUSHDB and FLUSHALL. Both free memory at once here.
+fn flush_mode(ctx: &Ctx) -> Result<(), Reply> {
+    match ctx.args.rest() {
+        [] => Ok(()),
+        [mode] if mode.eq_ignore_ascii_case(b"ASYNC") || mode.eq_ignore_ascii_case(b"SYNC") => Ok(()),
+        _ => Err(errors::SYNTAX),
+    }
+}
+
+/// FLUSHDB [ASYNC | SYNC]
+fn flushdb(ctx: &mut Ctx) -> CmdResult {
+    flush_mode(ctx)?;
+    let removed = ctx.db().len() as u64;
+    ctx.db().clear();
+    ctx.ks.dirty += removed;
+    Ok(Reply::OK)
+}
+
+/// FLUSHALL [ASYNC | SYNC]
+fn flushall(ctx: &mut Ctx) -> CmdResult {
+    flush_mode(ctx)?;
+    for db in &mut ctx.ks.dbs {
+        ctx.ks.dirty += db.len() as u64;
+        db.clear();
+    }
+    Ok(Reply::OK)
+}
+
+/// SWAPDB index1 index2
+fn swapdb(ctx: &mut Ctx) -> CmdResult {
+    let first = crate::util::parse_i64(ctx.args.bytes()?).ok_or(Reply::err("ERR invalid first DB index"))?;
+    let second = crate::util::parse_i64(ctx.args.bytes()?).ok_or(Reply::err("ERR invalid second DB index"))?;
+    let count = ctx.ks.dbs.len() as i64;
+    if !(0..count).contains(&first) || !(0..count).contains(&second) {
+        return Err(errors::DB_INDEX);
+    }
+    ctx.ks.dbs.swap(first as usize, second as usize);
+    ctx.ks.dirty += 1;
+    Ok(Reply::OK)
+}
+
+/// TIME — seconds and microseconds, as two bulk strings.
+fn time(ctx: &mut Ctx) -> CmdResult {
+    let us = ctx.engine.clock.now_us();
+    Ok(Reply::Array(vec![Reply::bulk_int(us / 1_000_000), Reply::bulk_int(us % 1_000_000)]))
+}
+
+/// LASTSAVE — the engine start until persistence lands, as Redis reports before any save.
+fn lastsave(ctx: &mut Ctx) -> CmdResult {
+    Ok(Reply::Integer(ctx.engine.started_ms / 1000))
+}
+
+/// INFO [section [section ...]]
+fn info(ctx: &mut Ctx) -> CmdResult {
+    let sections: Vec<String> = ctx.args.rest().iter().map(|s| String::from_utf8_lossy(s).to_ascii_lowercase()).collect();
+    let text = crate::info::render(ctx.engine, ctx.ks, ctx.now, &sections);
+    Ok(Reply::Verbatim("txt", text.into_bytes()))
+}
+
+/// CONFIG GET parameter [parameter ...]
+fn config_get(ctx: &mut Ctx) -> CmdResult {
+    let patterns = ctx.args.rest();
+    let config = ctx.engine.config.read();
+    let mut out = Vec::new();
+    for param in PARAMS {
+        if patterns.iter().any(|p| glob_match(p, param.name.as_bytes(), true)) {
+            out.push((Reply::bulk(param.name), Reply::bulk((param.get)(&config))));
+        }
+    }
+    Ok(Reply::Map(out))
+}
+
+/// CONFIG SET parameter value [parameter value ...] — all or nothing.
+fn config_set(ctx: &mut Ctx) -> CmdResult {
+    let pairs = ctx.args.rest();
+    if pairs.len() % 2 != 0 {
+        return Err(errors::arity("config|set"));
+    }
+    let mut trial = ctx.engine.config();
+    for pair in pairs.chunks_exact(2) {
+        let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
+        trial.set_at_runtime(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
+    }
+    for pair in pairs.chunks_exact(2) {
+        let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
+        ctx.engine.set_config(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
+    }
+    Ok(Reply::OK)
+}
+
+/// CONFIG RESETSTAT
+fn config_resetstat(ctx: &mut Ctx) -> CmdResult {
+    ctx.ks.stats = Default::default();
+    Ok(Reply::OK)
+}
+
+/// CONFIG HELP
+fn config_help(_ctx: &mut Ctx) -> CmdResult {
+    Ok(help_reply("CONFIG", &[
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+    ]))
+}

@@ -131,6 +131,61 @@ impl KeySpec {
     pub const fn range(index: i32, lastkey: i32, step: i32, flags: u16) -> KeySpec {
         KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Range { lastkey, keystep: step, limit: 0 } }
     }
+
+    /// Appends the positions in `argv` of the keys this spec finds.
+    pub fn positions(&self, argv: &[&[u8]], out: &mut Vec<usize>) {
+        if self.flags & key::NOT_KEY != 0 {
+            return;
+        }
+        let argc = argv.len() as i32;
+        let start = match self.begin {
+            BeginSearch::Index(i) => i,
+            BeginSearch::Keyword { keyword, startfrom } => {
+                let is_keyword = |i: &i32| argv[*i as usize].eq_ignore_ascii_case(keyword.as_bytes());
+                let found = if startfrom >= 0 {
+                    (startfrom..argc).find(is_keyword)
+                } else {
+                    (1..=(argc + startfrom).max(0)).rev().find(is_keyword)
+                };
+                match found {
+                    Some(i) => i + 1,
+                    None => return,
+                }
+            }
+        };
+        if start >= argc {
+            return;
+        }
+        match self.find {
+            FindKeys::Range { lastkey, keystep, limit } => {
+                let last = if lastkey >= 0 {
+                    start + lastkey
+                } else if limit > 1 {
+                    start + (argc - 1 - start) / limit
+                } else {
+                    argc + lastkey
+                };
+                let mut i = start;
+                while i <= last.min(argc - 1) {
+                    out.push(i as usize);
+                    i += keystep.max(1);
+                }
+            }
+            FindKeys::Keynum { keynumidx, firstkey, keystep } => {
+                let Some(n) = argv.get((start + keynumidx) as usize).and_then(|a| crate::util::parse_i64(a)) else {
+                    return;
+                };
+                let mut i = start + firstkey;
+                for _ in 0..n.max(0) {
+                    if i >= argc {
+                        break;
+                    }
+                    out.push(i as usize);
+                    i += keystep.max(1);
+                }
+            }
+        }
+    }
 }
 
 /// Command groups, as `COMMAND DOCS` names them.
@@ -304,58 +359,9 @@ impl Command {
 
     /// The positions of the key arguments in `argv`, from the key specs.
     pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<usize> {
-        let argc = argv.len() as i32;
         let mut out = Vec::new();
         for spec in self.key_specs {
-            if spec.flags & key::NOT_KEY != 0 {
-                continue;
-            }
-            let start = match spec.begin {
-                BeginSearch::Index(i) => i,
-                BeginSearch::Keyword { keyword, startfrom } => {
-                    let found = if startfrom >= 0 {
-                        (startfrom..argc).find(|&i| argv[i as usize].eq_ignore_ascii_case(keyword.as_bytes()))
-                    } else {
-                        (1..=(argc + startfrom).max(0)).rev().find(|&i| argv[i as usize].eq_ignore_ascii_case(keyword.as_bytes()))
-                    };
-                    match found {
-                        Some(i) => i + 1,
-                        None => continue,
-                    }
-                }
-            };
-            if start >= argc {
-                continue;
-            }
-            match spec.find {
-                FindKeys::Range { lastkey, keystep, limit } => {
-                    let last = if lastkey >= 0 {
-                        start + lastkey
-                    } else if limit > 1 {
-                        start + (argc - 1 - start) / limit
-                    } else {
-                        argc + lastkey
-                    };
-                    let mut i = start;
-                    while i <= last.min(argc - 1) {
-                        out.push(i as usize);
-                        i += keystep.max(1);
-                    }
-                }
-                FindKeys::Keynum { keynumidx, firstkey, keystep } => {
-                    let Some(n) = argv.get((start + keynumidx) as usize).and_then(|a| crate::util::parse_i64(a)) else {
-                        continue;
-                    };
-                    let mut i = start + firstkey;
-                    for _ in 0..n.max(0) {
-                        if i >= argc {
-                            break;
-                        }
-                        out.push(i as usize);
-                        i += keystep.max(1);
-                    }
-                }
-            }
+            spec.positions(argv, &mut out);
         }
         out
     }
