@@ -14,8 +14,9 @@ mod keys;
 mod server;
 mod string;
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use ahash::AHashMap;
 
 pub use args::{Args, ExpireOption};
 pub use table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, Handler, KeySpec};
@@ -40,8 +41,8 @@ fn families() -> impl Iterator<Item = &'static Command> {
     .flatten()
 }
 
-static TABLE: LazyLock<HashMap<&'static [u8], &'static Command>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+static TABLE: LazyLock<AHashMap<&'static [u8], &'static Command>> = LazyLock::new(|| {
+    let mut map = AHashMap::new();
     for cmd in families() {
         assert!(cmd.name.bytes().all(|b| !b.is_ascii_uppercase()), "command names are lowercase: {}", cmd.name);
         for sub in cmd.subcommands {
