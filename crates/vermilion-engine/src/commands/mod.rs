@@ -9,10 +9,14 @@ pub mod table;
 mod args;
 mod client_cmd;
 mod connection;
+mod hash;
 mod introspection;
 mod keys;
+mod list;
 mod server;
+mod set;
 mod string;
+mod zset;
 
 use std::sync::LazyLock;
 
@@ -31,6 +35,10 @@ use crate::types::Value;
 fn families() -> impl Iterator<Item = &'static Command> {
     [
         string::COMMANDS,
+        list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        zset::COMMANDS,
         keys::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,
@@ -157,30 +165,55 @@ impl<'a> Ctx<'a> {
         removed
     }
 
-    /// The string at `key` for reading: `Ok(None)` if absent, WRONGTYPE if another type.
-    pub fn read_string(&mut self, key: &[u8]) -> Result<Option<&mut crate::types::StringValue>, crate::reply::Reply> {
-        match self.read(key) {
-            None => Ok(None),
-            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s)),
-            #[allow(unreachable_patterns)]
-            Some(_) => Err(errors::WRONGTYPE),
-        }
-    }
-
-    /// The string at `key` for writing: `Ok(None)` if absent, WRONGTYPE if another type.
-    pub fn write_string(&mut self, key: &[u8]) -> Result<Option<&mut crate::types::StringValue>, crate::reply::Reply> {
-        match self.write(key) {
-            None => Ok(None),
-            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s)),
-            #[allow(unreachable_patterns)]
-            Some(_) => Err(errors::WRONGTYPE),
-        }
-    }
-
     /// Whether the client speaks RESP3.
     pub fn resp3(&self) -> bool {
         self.client.resp >= 3
     }
+
+    /// Deletes `key` if it holds an emptied collection: Redis never keeps empty lists, hashes,
+    /// sets or sorted sets. Returns whether it was deleted.
+    pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {
+        let empty = self.db().keys.get(key).is_some_and(|e| e.value.is_empty_collection());
+        if empty {
+            self.db().remove(key);
+        }
+        empty
+    }
+}
+
+/// Generates the type-checked lookups of one value type: `read_x` (a read, counted in keyspace
+/// hits/misses) and `write_x` (a write lookup). Both give `Ok(None)` for a missing key and
+/// WRONGTYPE for a key of another type.
+macro_rules! typed_lookups {
+    ($($variant:ident($ty:ty) => $read:ident, $write:ident;)*) => {
+        impl<'a> Ctx<'a> {
+            $(
+                pub fn $read(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
+                    match self.read(key) {
+                        None => Ok(None),
+                        Some(Entry { value: Value::$variant(v), .. }) => Ok(Some(v)),
+                        Some(_) => Err(errors::WRONGTYPE),
+                    }
+                }
+
+                pub fn $write(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
+                    match self.write(key) {
+                        None => Ok(None),
+                        Some(Entry { value: Value::$variant(v), .. }) => Ok(Some(v)),
+                        Some(_) => Err(errors::WRONGTYPE),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+typed_lookups! {
+    String(crate::types::StringValue) => read_string, write_string;
+    List(crate::types::ListValue) => read_list, write_list;
+    Hash(crate::types::HashValue) => read_hash, write_hash;
+    Set(crate::types::SetValue) => read_set, write_set;
+    ZSet(crate::types::ZSetValue) => read_zset, write_zset;
 }
 
 /// The reply of every `<COMMAND> HELP`: Redis's header line, the command's lines, and HELP's own.
