@@ -230,9 +230,11 @@ impl Drop for Client {
     }
 }
 
-/// Formats an argument for an error line as Redis does: at most 128 bytes, newlines as spaces.
+/// Formats an argument for an error line as Redis does: at most 128 bytes, cut at a NUL (C's
+/// `%s`), newlines as spaces.
 fn printable(arg: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&arg[..arg.len().min(max)]).replace(['\r', '\n'], " ")
+    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len()).min(max);
+    String::from_utf8_lossy(&arg[..end]).replace(['\r', '\n'], " ")
 }
 
 /// `ERR unknown command 'foo', with args beginning with: 'a' 'b' `.

@@ -14,7 +14,7 @@ pub static COMMANDS: &[Command] = &[
         .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
         .doc("1.0.0", "O(1)", "Returns the server's liveliness response."),
     Command::new("echo", 2, Group::Connection, echo)
-        .flags(flag::FAST).acl(CONN)
+        .flags(flag::LOADING | flag::STALE | flag::FAST).acl(CONN)
         .doc("1.0.0", "O(1)", "Returns the given string."),
     Command::new("hello", -1, Group::Connection, hello)
         .flags(flag::NOSCRIPT | flag::LOADING | flag::STALE | flag::FAST | flag::NO_AUTH | flag::ALLOW_BUSY).acl(CONN)
@@ -48,11 +48,12 @@ fn echo(ctx: &mut Ctx) -> CmdResult {
 }
 
 /// Checks a password for a user. Only the `default` user exists until ACLs arrive; its password
-/// is `requirepass`. The comparison takes the same time wherever the first difference is.
+/// is `requirepass`, and without one it is `nopass` (any password works), as in Redis. The
+/// comparison takes the same time wherever the first difference is.
 fn check_password(ctx: &Ctx, user: &[u8], password: &[u8]) -> bool {
     let config = ctx.engine.config.read();
     let expected = config.requirepass.as_bytes();
-    user == b"default" && !expected.is_empty() && constant_time_eq(expected, password)
+    user == b"default" && (expected.is_empty() || constant_time_eq(expected, password))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -140,6 +141,9 @@ fn hello(ctx: &mut Ctx) -> CmdResult {
 /// SELECT index
 fn select(ctx: &mut Ctx) -> CmdResult {
     let index = ctx.args.int()?;
+    if i32::try_from(index).is_err() {
+        return Err(Reply::err("ERR value is out of range, value must between -2147483648 and 2147483647"));
+    }
     let db = usize::try_from(index).ok().filter(|&i| i < ctx.ks.dbs.len()).ok_or(errors::DB_INDEX)?;
     ctx.client.select(db);
     Ok(Reply::OK)

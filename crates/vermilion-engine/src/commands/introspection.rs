@@ -83,7 +83,12 @@ fn key_spec_reply(spec: &KeySpec) -> Reply {
             ])),
         ]),
     };
-    map(vec![("flags", status_set(spec.flags, key::NAMES, "")), ("begin_search", begin), ("find_keys", find)])
+    let mut fields = Vec::with_capacity(4);
+    if !spec.notes.is_empty() {
+        fields.push(("notes", Reply::bulk(spec.notes)));
+    }
+    fields.extend([("flags", status_set(spec.flags, key::NAMES, "")), ("begin_search", begin), ("find_keys", find)]);
+    map(fields)
 }
 
 /// One command's `COMMAND INFO` entry.
@@ -101,9 +106,9 @@ fn info_reply(cmd: &Command) -> Reply {
         Reply::Integer(last.into()),
         Reply::Integer(step.into()),
         status_set(cmd.acl_categories(), acl::NAMES, "@"),
-        Reply::Set(cmd.tips.iter().map(|t| Reply::Simple((*t).into())).collect()),
-        Reply::Array(cmd.key_specs.iter().map(key_spec_reply).collect()),
-        Reply::Array(cmd.subcommands.iter().map(info_reply).collect()),
+        Reply::Set(cmd.tips.iter().map(|t| Reply::bulk(*t)).collect()),
+        Reply::Set(cmd.key_specs.iter().map(key_spec_reply).collect()),
+        Reply::Set(cmd.subcommands.iter().map(info_reply).collect()),
     ])
 }
 

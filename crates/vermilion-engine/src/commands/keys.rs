@@ -41,7 +41,7 @@ pub static COMMANDS: &[Command] = &[
         .tips(&["request_policy:all_shards", "response_policy:special", "nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns a random key name from the database."),
     Command::new("rename", 3, Group::Generic, rename).flags(flag::WRITE).acl(KS)
-        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::DELETE), KeySpec::single(2, key::OW | key::INSERT)])
+        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::DELETE), KeySpec::single(2, key::OW | key::UPDATE)])
         .doc("1.0.0", "O(1)", "Renames a key and overwrites the destination."),
     Command::new("renamenx", 3, Group::Generic, renamenx).flags(flag::WRITE | flag::FAST).acl(KS)
         .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::DELETE), KeySpec::single(2, key::OW | key::INSERT)])
@@ -50,7 +50,7 @@ pub static COMMANDS: &[Command] = &[
         .keys(&[KeySpec::single(1, key::RO | key::ACCESS), KeySpec::single(2, key::OW | key::UPDATE)])
         .doc("6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "Copies the value of a key to a new key."),
     Command::new("move", 3, Group::Generic, move_cmd).flags(flag::WRITE | flag::FAST).acl(KS)
-        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::DELETE)])
+        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::UPDATE)])
         .doc("1.0.0", "O(1)", "Moves a key to another database."),
     Command::new("touch", -2, Group::Generic, touch).flags(flag::READONLY | flag::FAST).acl(KS)
         .keys(&[KeySpec::range(1, -1, 1, key::RO)])
@@ -152,13 +152,24 @@ fn keys(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Array(out))
 }
 
-/// Parses a SCAN cursor as Redis's `parseScanCursorOrReply` (an unsigned 64-bit decimal).
-fn parse_cursor(arg: &[u8]) -> Result<u64, Reply> {
-    std::str::from_utf8(arg)
-        .ok()
-        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty())
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or(Reply::err("ERR invalid cursor"))
+/// Parses a SCAN cursor as Redis's `parseScanCursorOrReply` does with C's `strtoul`: an optional
+/// sign (a minus wraps around), decimal digits, nothing else; the empty string is cursor 0.
+pub fn parse_cursor(arg: &[u8]) -> Result<u64, Reply> {
+    let invalid = Reply::err("ERR invalid cursor");
+    let (negative, digits) = match arg {
+        [] => return Ok(0),
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, arg),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid);
+    }
+    let mut value: u64 = 0;
+    for &d in digits {
+        value = value.checked_mul(10).and_then(|v| v.checked_add(u64::from(d - b'0'))).ok_or_else(|| invalid.clone())?;
+    }
+    Ok(if negative { value.wrapping_neg() } else { value })
 }
 
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
@@ -502,19 +513,25 @@ fn object_refcount(ctx: &mut Ctx) -> CmdResult {
 
 /// OBJECT IDLETIME key
 fn object_idletime(ctx: &mut Ctx) -> CmdResult {
+    let now = ctx.now;
+    let Some(idle) = object_entry(ctx)?.map(|e| e.idle_seconds(now)) else {
+        return Ok(Reply::Null);
+    };
     if uses_lfu(ctx) {
         return Err(Reply::err("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    let now = ctx.now;
-    Ok(object_entry(ctx)?.map_or(Reply::Null, |e| Reply::Integer(e.idle_seconds(now) as i64)))
+    Ok(Reply::Integer(idle as i64))
 }
 
 /// OBJECT FREQ key
 fn object_freq(ctx: &mut Ctx) -> CmdResult {
+    if object_entry(ctx)?.is_none() {
+        return Ok(Reply::Null);
+    }
     if !uses_lfu(ctx) {
         return Err(Reply::err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    Ok(object_entry(ctx)?.map_or(Reply::Null, |_| Reply::Integer(0)))
+    Ok(Reply::Integer(0))
 }
 
 /// OBJECT HELP

@@ -21,7 +21,8 @@ pub static COMMANDS: &[Command] = &[
     Command::new("get", 2, Group::String, get).flags(R_FAST).acl(STR).keys(RO)
         .doc("1.0.0", "O(1)", "Returns the string value of a key."),
     Command::new("set", -3, Group::String, set).flags(W).acl(STR)
-        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::UPDATE | key::VARIABLE_FLAGS)])
+        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::UPDATE | key::VARIABLE_FLAGS)
+            .notes("RW and ACCESS due to the optional `GET` argument")])
         .doc("1.0.0", "O(1)", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."),
     Command::new("setnx", 3, Group::String, setnx).flags(W_FAST).acl(STR).keys(&[KeySpec::single(1, key::OW | key::INSERT)])
         .doc("1.0.0", "O(1)", "Set the string value of a key only when the key doesn't exist."),
@@ -34,7 +35,8 @@ pub static COMMANDS: &[Command] = &[
     Command::new("getdel", 2, Group::String, getdel).flags(flag::WRITE | flag::FAST).acl(STR)
         .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::DELETE)])
         .doc("6.2.0", "O(1)", "Returns the string value of a key after deleting the key."),
-    Command::new("getex", -2, Group::String, getex).flags(flag::WRITE | flag::FAST).acl(STR).keys(RW_UPDATE)
+    Command::new("getex", -2, Group::String, getex).flags(flag::WRITE | flag::FAST).acl(STR)
+        .keys(&[KeySpec::single(1, key::RW | key::ACCESS | key::UPDATE).notes("RW and UPDATE because it changes the TTL")])
         .doc("6.2.0", "O(1)", "Returns the string value of a key after setting its expiration time."),
     Command::new("mget", -2, Group::String, mget).flags(R_FAST).acl(STR)
         .keys(&[KeySpec::range(1, -1, 1, key::RO | key::ACCESS)])
@@ -49,11 +51,13 @@ pub static COMMANDS: &[Command] = &[
         .doc("1.0.1", "O(N) where N is the number of keys to set.", "Atomically modifies the string values of one or more keys only when all keys don't exist."),
     Command::new("append", 3, Group::String, append).flags(W_FAST).acl(STR).keys(RW_INSERT)
         .doc("2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", "Appends a string to the value of a key. Creates the key if it doesn't exist."),
-    Command::new("strlen", 2, Group::String, strlen).flags(R_FAST).acl(STR).keys(RO)
+    Command::new("strlen", 2, Group::String, strlen).flags(R_FAST).acl(STR).keys(&[KeySpec::single(1, key::RO)])
         .doc("2.2.0", "O(1)", "Returns the length of a string value."),
     Command::new("getrange", 4, Group::String, getrange).flags(flag::READONLY).acl(STR).keys(RO)
         .doc("2.4.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", "Returns a substring of the string stored at a key."),
-    Command::new("setrange", 4, Group::String, setrange).flags(W).acl(STR).keys(RW_UPDATE)
+    Command::new("substr", 4, Group::String, getrange).flags(flag::READONLY).acl(STR).keys(RO)
+        .doc("1.0.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", "Returns a substring from a string value."),
+    Command::new("setrange", 4, Group::String, setrange).flags(W).acl(STR).keys(&[KeySpec::single(1, key::RW | key::UPDATE)])
         .doc("2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."),
     Command::new("incr", 2, Group::String, incr).flags(W_FAST).acl(STR).keys(RW_UPDATE)
         .doc("1.0.0", "O(1)", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."),
@@ -297,7 +301,7 @@ fn strlen(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Integer(ctx.read_string(key)?.map_or(0, |s| s.len() as i64)))
 }
 
-/// GETRANGE key start end — inclusive, negative indexes count from the end.
+/// GETRANGE key start end (and its old name SUBSTR) — inclusive, negative indexes count from the end.
 fn getrange(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let (mut start, mut end) = (ctx.args.int()?, ctx.args.int()?);

@@ -119,17 +119,24 @@ pub struct KeySpec {
     pub flags: u16,
     pub begin: BeginSearch,
     pub find: FindKeys,
+    /// Redis's explanation of unusual flags (empty when there is none).
+    pub notes: &'static str,
 }
 
 impl KeySpec {
     /// The common case: one key at `index`.
     pub const fn single(index: i32, flags: u16) -> KeySpec {
-        KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 } }
+        KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 }, notes: "" }
     }
 
     /// Keys from `index` to the end (or `lastkey` relative), every `step` arguments.
     pub const fn range(index: i32, lastkey: i32, step: i32, flags: u16) -> KeySpec {
-        KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Range { lastkey, keystep: step, limit: 0 } }
+        KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Range { lastkey, keystep: step, limit: 0 }, notes: "" }
+    }
+
+    pub const fn notes(mut self, notes: &'static str) -> KeySpec {
+        self.notes = notes;
+        self
     }
 
     /// Appends the positions in `argv` of the keys this spec finds.

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Throughput of GET/SET/INCR from Node: Vermilion embedded vs ioredis-mock vs ioredis over
+// loopback (to a redis-server this script starts, and to Vermilion's own server).
+//
+//   node bench/node_bench.js [--seconds 0.5]
+//
+// Needs `npm install ./node` (which brings ioredis and ioredis-mock); redis-server on PATH is
+// optional (its column is left out without it).
+'use strict';
+
+const { spawn, spawnSync } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const requireFromRoot = (name) => require(require.resolve(name, { paths: [root, path.join(root, 'node')] }));
+const vermilion = requireFromRoot('vermilion');
+const IORedis = requireFromRoot('ioredis');
+const RedisMock = requireFromRoot('ioredis-mock');
+const native = require(path.join(path.dirname(require.resolve('vermilion', { paths: [root] })), 'lib', 'native'));
+
+const secondsArg = process.argv.indexOf('--seconds');
+const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0.5;
+const IN_FLIGHT = 100;
+
+const OPS = {
+  GET: (r, i) => r.get(`key:${i & 1023}`),
+  SET: (r, i) => r.set(`key:${i & 1023}`, 'value'),
+  INCR: (r) => r.incr('counter'),
+};
+
+/** Runs `step(i)` for about SECONDS after a warm-up; returns ns per operation. */
+async function measure(step, batch) {
+  const run = async (deadline) => {
+    let ops = 0;
+    const start = process.hrtime.bigint();
+    while (process.hrtime.bigint() < deadline) {
+      for (let i = 0; i < 1000; i += batch) {
+        await step(ops + i);
+      }
+      ops += 1000;
+    }
+    return Number(process.hrtime.bigint() - start) / ops;
+  };
+  await run(process.hrtime.bigint() + BigInt(Math.round(SECONDS * 2e8)));
+  return run(process.hrtime.bigint() + BigInt(Math.round(SECONDS * 1e9)));
+}
+
+const sequential = (client, op) => measure((i) => op(client, i), 1);
+
+function inFlight(client, op) {
+  const promises = new Array(IN_FLIGHT);
+  return measure((i) => {
+    for (let j = 0; j < IN_FLIGHT; j++) promises[j] = op(client, i + j);
+    return Promise.all(promises);
+  }, IN_FLIGHT);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** Polls `check` until it resolves truthy or the deadline passes. */
+async function waitFor(check, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function startRedisServer() {
+  if (spawnSync('redis-server', ['--version']).error) return null;
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  // Refused connections are expected until the server is up.
+  client.on('error', () => {});
+  await waitFor(async () => (await client.ping()) === 'PONG', 'redis-server');
+  return { client, stop: () => child.kill() };
+}
+
+async function main() {
+  const engine = new vermilion.Engine();
+  const server = new vermilion.Server(engine, { port: 0 });
+  const redisServer = await startRedisServer();
+  const subjects = [
+    ['vermilion embedded', new vermilion.Redis({ engine })],
+    ['ioredis-mock', new RedisMock()],
+    ['ioredis → redis-server', redisServer?.client],
+    ['ioredis → vermilion server', new IORedis({ port: server.port, host: '127.0.0.1' })],
+  ].filter(([, client]) => client);
+
+  const rows = [];
+  const floors = await measureFloors(subjects[0][1]);
+  for (const [opName, op] of Object.entries(OPS)) {
+    for (const [mode, runner] of [['sequential', sequential], [`${IN_FLIGHT} in flight`, inFlight]]) {
+      const row = { op: opName, mode, ns: {} };
+      for (const [name, client] of subjects) row.ns[name] = await runner(client, op);
+      rows.push(row);
+    }
+  }
+  print(subjects.map(([name]) => name), rows, floors);
+
+  for (const [, client] of subjects) client.disconnect();
+  redisServer?.stop();
+  server.stop();
+}
+
+async function measureFloors(embedded) {
+  const { session, execute } = embedded[Object.getOwnPropertySymbols(embedded).find((s) => s.description === 'vermilion.embedded')];
+  const resolved = Promise.resolve(1);
+  return {
+    'await of a resolved promise': await measure(() => resolved, 1),
+    'native call with a client handle (isClosed)': await measure(() => native.isClosed(session), 1),
+    'native execute GET, no promise': await measure((i) => execute('get', [`key:${i & 1023}`], false), 1),
+  };
+}
+
+function print(names, rows, floors) {
+  const opsPerSecond = (ns) => Math.round(1e9 / ns).toLocaleString('en-US');
+  const [ours, mock, redis] = ['vermilion embedded', 'ioredis-mock', 'ioredis → redis-server'];
+  console.log(`\nops/s (ns/op), ${SECONDS}s per cell, node ${process.version}\n`);
+  const header = ['op', 'mode', ...names, 'vs mock', 'vs redis'];
+  const lines = rows.map((row) => [
+    row.op,
+    row.mode,
+    ...names.map((name) => `${opsPerSecond(row.ns[name])} (${Math.round(row.ns[name])})`),
+    `${(row.ns[mock] / row.ns[ours]).toFixed(1)}x`,
+    row.ns[redis] ? `${(row.ns[redis] / row.ns[ours]).toFixed(1)}x` : '-',
+  ]);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+  console.log('\nfloors (ns/op):');
+  for (const [name, ns] of Object.entries(floors)) console.log(`  ${name}: ${Math.round(ns)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,118 @@
+//! The hot path: a JS function bound to one session, `execute(name, args, buffers)`.
+//!
+//! The session travels in the function's napi data pointer, so a call skips what a generic
+//! binding pays per call (handle lookup and validation, borrow bookkeeping): it reads three
+//! arguments, runs the command and converts the reply.
+
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::rc::Rc;
+
+use napi::bindgen_prelude::{External, ToNapiValue};
+use napi::{sys, Env, Error, JsError, Result};
+use napi_derive::napi;
+
+use crate::argv::check;
+use crate::reply::to_js;
+use crate::session::SharedSession;
+
+/// Returns `execute(name, args, buffers)` for `session`: runs one command (name and arguments
+/// as strings, Buffers, or values coerced to strings) and returns its reply, with text as
+/// Buffers when `buffers` is true. Returns `undefined`, without running it, once the client is
+/// closed (after QUIT, a disconnect, or `CLIENT KILL`).
+#[napi(ts_return_type = "(name: string, args: unknown[], buffers: boolean) => unknown")]
+pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<Executor> {
+    let data = Box::into_raw(Box::new(Rc::clone(session)));
+    let mut function = ptr::null_mut();
+    // SAFETY: `data` is a live Box that the finalizer below frees exactly once, when the function
+    // is collected; until then every call may dereference it.
+    unsafe {
+        let created = check(sys::napi_create_function(
+            env.raw(),
+            c"execute".as_ptr(),
+            7,
+            Some(execute),
+            data.cast(),
+            &mut function,
+        ))
+        .and_then(|()| {
+            check(sys::napi_add_finalizer(
+                env.raw(),
+                function,
+                data.cast(),
+                Some(release),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ))
+        });
+        if let Err(e) = created {
+            drop(Box::from_raw(data));
+            return Err(e);
+        }
+    }
+    Ok(Executor(function))
+}
+
+/// A created executor function on its way to JS.
+pub struct Executor(sys::napi_value);
+
+impl ToNapiValue for Executor {
+    unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        Ok(value.0)
+    }
+}
+
+unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // A panic must not cross into V8; it becomes a thrown JS error instead.
+    let outcome = catch_unwind(AssertUnwindSafe(|| execute_call(env, info))).unwrap_or_else(|_| {
+        Err(Error::from_reason(
+            "vermilion: internal error while running a command",
+        ))
+    });
+    outcome.unwrap_or_else(|error| {
+        JsError::from(error).throw_into(env);
+        ptr::null_mut()
+    })
+}
+
+unsafe fn execute_call(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Result<sys::napi_value> {
+    let mut argc = 3;
+    let mut argv = [ptr::null_mut(); 3];
+    let mut data = ptr::null_mut();
+    check(sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        ptr::null_mut(),
+        &mut data,
+    ))?;
+    if argc < 3 {
+        return Err(Error::from_reason(
+            "execute(name, args, buffers) takes three arguments",
+        ));
+    }
+    let mut buffers = false;
+    check(sys::napi_get_value_bool(env, argv[2], &mut buffers))?;
+    let session = &*data.cast::<SharedSession>();
+    let reply = session
+        .try_borrow_mut()
+        .map_err(|_| Error::from_reason("vermilion: command re-entered its own client"))?
+        .execute(env, argv[0], argv[1])?;
+    match reply {
+        Some(reply) => to_js(env, &reply, buffers),
+        None => {
+            let mut undefined = ptr::null_mut();
+            check(sys::napi_get_undefined(env, &mut undefined))?;
+            Ok(undefined)
+        }
+    }
+}
+
+unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    drop(Box::from_raw(data.cast::<SharedSession>()));
+}

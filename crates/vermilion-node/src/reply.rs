@@ -1,0 +1,169 @@
+//! Replies as JS values, shaped as ioredis delivers RESP2 replies.
+//!
+//! Status and bulk replies are strings, or Buffers when the caller asked for a Buffer variant;
+//! integers are numbers; nulls are `null`; arrays are arrays; error replies are `ReplyError`
+//! objects. RESP3-only shapes are downgraded as Redis does for RESP2 clients, since ioredis
+//! speaks RESP2: maps become flat arrays, doubles and big numbers bulk strings, booleans 1 or 0.
+
+use std::ptr;
+
+use napi::{sys, Result};
+use vermilion_engine::Reply;
+
+use crate::argv::check;
+use crate::errors::reply_error;
+
+/// Converts a reply; `buffers` selects Buffers over strings for text.
+///
+/// # Safety
+/// `env` must be the environment of the current native call.
+pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    match reply {
+        Reply::Simple(line) => return text(env, line.as_bytes(), buffers),
+        Reply::Bulk(bytes) | Reply::Verbatim(_, bytes) => return text(env, bytes, buffers),
+        Reply::BigNumber(digits) => return text(env, digits.as_bytes(), buffers),
+        Reply::Double(value) => return text(env, resp2_double(*value).as_bytes(), buffers),
+        Reply::Error(line) => return reply_error(env, line),
+        Reply::Integer(n) => check(sys::napi_create_int64(env, *n, &mut out))?,
+        Reply::Bool(b) => check(sys::napi_create_int64(env, i64::from(*b), &mut out))?,
+        Reply::Null | Reply::NullArray => check(sys::napi_get_null(env, &mut out))?,
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+            check(sys::napi_create_array_with_length(
+                env,
+                items.len(),
+                &mut out,
+            ))?;
+            for (index, item) in items.iter().enumerate() {
+                check(sys::napi_set_element(
+                    env,
+                    out,
+                    index as u32,
+                    to_js(env, item, buffers)?,
+                ))?;
+            }
+        }
+        Reply::Map(pairs) => {
+            check(sys::napi_create_array_with_length(
+                env,
+                pairs.len() * 2,
+                &mut out,
+            ))?;
+            for (index, (key, value)) in pairs.iter().enumerate() {
+                check(sys::napi_set_element(
+                    env,
+                    out,
+                    2 * index as u32,
+                    to_js(env, key, buffers)?,
+                ))?;
+                check(sys::napi_set_element(
+                    env,
+                    out,
+                    2 * index as u32 + 1,
+                    to_js(env, value, buffers)?,
+                ))?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A string, or a Buffer holding a copy of the bytes. Invalid UTF-8 decodes with U+FFFD, as
+/// `buffer.toString('utf8')` in ioredis does.
+unsafe fn text(env: sys::napi_env, bytes: &[u8], buffers: bool) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    if buffers {
+        check(sys::napi_create_buffer_copy(
+            env,
+            bytes.len(),
+            bytes.as_ptr().cast(),
+            ptr::null_mut(),
+            &mut out,
+        ))?;
+    } else {
+        check(sys::napi_create_string_utf8(
+            env,
+            bytes.as_ptr().cast(),
+            bytes.len() as isize,
+            &mut out,
+        ))?;
+    }
+    Ok(out)
+}
+
+/// A double as Redis writes it to RESP2 clients: C's `%.17g` (what Redis 7.0's `addReplyDouble`
+/// prints, and the server face too), with `inf` and `-inf` spelled out.
+fn resp2_double(value: f64) -> String {
+    /// Significant digits of `%.17g`: enough for any double to read back unchanged.
+    const PRECISION: usize = 17;
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    // `{:.16e}` rounds like printf and yields the 17 significant digits and the exponent, from
+    // which `%g` picks fixed or scientific layout and drops trailing zeros.
+    let scientific = format!("{:.*e}", PRECISION - 1, value.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits = mantissa.replace('.', "");
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    if (-4..PRECISION as i32).contains(&exponent) {
+        let point = exponent + 1;
+        if point <= 0 {
+            format!(
+                "{sign}0.{}{digits}",
+                "0".repeat(point.unsigned_abs() as usize)
+            )
+        } else if point as usize >= digits.len() {
+            format!(
+                "{sign}{digits}{}",
+                "0".repeat(point as usize - digits.len())
+            )
+        } else {
+            let (whole, fraction) = digits.split_at(point as usize);
+            format!("{sign}{whole}.{fraction}")
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        format!(
+            "{sign}{first}{fraction}e{exponent_sign}{:02}",
+            exponent.abs()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resp2_double;
+
+    #[test]
+    fn doubles_print_like_redis_printf_g17() {
+        // Each expectation is what Redis 7.0 answers to ZSCORE for the value ZADDed.
+        for (value, text) in [
+            (1.1, "1.1000000000000001"),
+            (1.5, "1.5"),
+            (3.0, "3"),
+            (0.1, "0.10000000000000001"),
+            (1e-7, "9.9999999999999995e-08"),
+            (2.5e300, "2.5000000000000001e+300"),
+            (123_456_789_012_345_678.0, "1.2345678901234568e+17"),
+            (-0.0001, "-0.0001"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(resp2_double(value), text, "{value}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Client sessions: one per ioredis-style instance, running commands on the JS thread.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use napi::bindgen_prelude::External;
+use napi_derive::napi;
+use vermilion_engine::{Client, ConnectionInfo, Engine, Reply};
+
+use crate::argv::ArgvReader;
+
+/// One client of an engine, plus the scratch space its commands are read into. Shared (on the
+/// JS thread only) between its handle and its executor function.
+pub type SharedSession = Rc<RefCell<Session>>;
+
+pub struct Session {
+    /// `None` once disconnected; the engine then forgets the client.
+    client: Option<Client>,
+    argv: ArgvReader,
+}
+
+impl Session {
+    /// Runs one command read from JS values; `None` when the client is closed (after QUIT, a
+    /// disconnect, or `CLIENT KILL`), in which case the command does not run.
+    ///
+    /// # Safety
+    /// `env`, `name` and `args` must be live values of the current native call.
+    pub unsafe fn execute(
+        &mut self,
+        env: napi::sys::napi_env,
+        name: napi::sys::napi_value,
+        args: napi::sys::napi_value,
+    ) -> napi::Result<Option<Reply>> {
+        let Some(client) = self.client.as_mut().filter(|c| !c.should_close()) else {
+            return Ok(None);
+        };
+        self.argv
+            .read(env, name, args, |argv| client.execute(argv))
+            .map(Some)
+    }
+}
+
+/// Connects a new embedded client (shown as `addr=node:0` in `CLIENT LIST`).
+#[napi]
+pub fn connect(engine: &External<Arc<Engine>>) -> External<SharedSession> {
+    let client = engine.connect(ConnectionInfo::embedded("node"));
+    External::new(Rc::new(RefCell::new(Session {
+        client: Some(client),
+        argv: ArgvReader::default(),
+    })))
+}
+
+/// Whether the client is closed or must close now (it ran QUIT, or another client killed it).
+#[napi]
+pub fn is_closed(session: &External<SharedSession>) -> bool {
+    session
+        .borrow()
+        .client
+        .as_ref()
+        .is_none_or(Client::should_close)
+}
+
+/// The client's id, as `CLIENT ID` reports it; `null` once disconnected.
+#[napi]
+pub fn client_id(session: &External<SharedSession>) -> Option<i64> {
+    session.borrow().client.as_ref().map(|c| c.id() as i64)
+}
+
+/// Disconnects the client now instead of when its handle and executor are garbage-collected.
+#[napi]
+pub fn disconnect(session: &External<SharedSession>) {
+    session.borrow_mut().client = None;
+}

@@ -1,0 +1,223 @@
+//! One engine session per redis-py connection.
+//!
+//! A [`Client`] wraps an engine `Client` in a mutex so several Python threads may share it. The
+//! GIL stays held while a command runs: fast commands cost less than releasing it, and the
+//! session lock is never held while Python code runs, so waiting on it cannot deadlock.
+//!
+//! A session closed by QUIT, `CLIENT KILL` or `close()` reopens on the next command and replays
+//! the connection handshake (AUTH, HELLO, SELECT, ...), which is what redis-py's retry-and-
+//! reconnect does over a socket.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineCore, Reply};
+
+use crate::argv::{split_command_name, Objects};
+use crate::codec::{Arg, TextCodec};
+use crate::engine::Engine;
+use crate::reply::{self, Shape};
+
+/// One command of the connection handshake.
+struct HandshakeStep {
+    argv: Vec<Vec<u8>>,
+    /// Optional steps (`CLIENT SETINFO`) may fail without failing the connection, as in redis-py.
+    required: bool,
+}
+
+/// An engine session driven from Python.
+#[pyclass(module = "vermilion._native", frozen)]
+pub struct Client {
+    engine: Arc<EngineCore>,
+    session: Mutex<Option<EngineClient>>,
+    handshake: Vec<HandshakeStep>,
+    pub codec: TextCodec,
+}
+
+impl Client {
+    /// Runs one command and tells whether the session speaks RESP3 after it.
+    pub fn run(&self, argv: &[&[u8]]) -> (Reply, bool) {
+        let mut slot = self.session.lock();
+        let session = match slot.as_mut() {
+            Some(session) if !session.should_close() => session,
+            _ => match self.open_session() {
+                Ok(session) => slot.insert(session),
+                Err(refused) => return (refused, false),
+            },
+        };
+        let reply = session.execute(argv);
+        let resp3 = session.resp() == 3;
+        if session.should_close() {
+            *slot = None;
+        }
+        (reply, resp3)
+    }
+
+    /// Runs one command and converts its reply; error replies raise.
+    pub fn call<'py>(&self, py: Python<'py>, argv: &[&[u8]]) -> PyResult<Bound<'py, PyAny>> {
+        let (reply, resp3) = self.run(argv);
+        reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode: true })
+    }
+
+    /// Runs one command for a native fast path, which shapes the reply itself.
+    pub fn call_raw(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
+        match self.run(argv) {
+            (Reply::Error(line), _) => Err(PyErr::from_value(crate::redis_py::error_instance(py, &line)?)),
+            ok => Ok(ok),
+        }
+    }
+
+    pub fn shape(&self, resp3: bool) -> Shape<'_> {
+        Shape { codec: &self.codec, resp3, decode: true }
+    }
+
+    /// A new engine session with the handshake replayed; an error reply if a required step fails.
+    fn open_session(&self) -> Result<EngineClient, Reply> {
+        let mut session = self.engine.connect(ConnectionInfo::embedded("python"));
+        for step in &self.handshake {
+            let argv: Vec<&[u8]> = step.argv.iter().map(Vec::as_slice).collect();
+            let reply = session.execute(&argv);
+            if step.required && reply.is_error() {
+                return Err(reply);
+            }
+        }
+        Ok(session)
+    }
+
+    /// Encodes a redis-py command tuple and runs it.
+    fn run_tuple(&self, args: &Bound<'_, PyTuple>) -> PyResult<(Reply, bool)> {
+        let mut objects = Objects::with_capacity(args.len());
+        objects.extend_from_tuple(args);
+        let encoded = objects.encode(&self.codec)?;
+        Ok(self.run(&command_argv(&encoded)))
+    }
+}
+
+/// The argv of a redis-py command, with literal words in the name split off (`"CONFIG GET"`).
+fn command_argv<'a>(encoded: &'a [Arg<'_>]) -> Vec<&'a [u8]> {
+    let mut argv: Vec<&[u8]> = Vec::with_capacity(encoded.len() + 1);
+    if let Some((name, rest)) = encoded.split_first() {
+        match split_command_name(name.as_bytes()) {
+            Some(words) => argv.extend(words),
+            None => argv.push(name.as_bytes()),
+        }
+        argv.extend(rest.iter().map(Arg::as_bytes));
+    }
+    argv
+}
+
+#[pymethods]
+impl Client {
+    /// A client of `engine` whose sessions start by running `handshake`: pairs of a command tuple
+    /// and whether it must succeed. No session is open until `open()` or the first command.
+    #[new]
+    #[pyo3(signature = (engine, handshake = Vec::new(), *, decode_responses = false, encoding = "utf-8", encoding_errors = "strict"))]
+    fn new(
+        engine: &Bound<'_, Engine>,
+        handshake: Vec<(Bound<'_, PyTuple>, bool)>,
+        decode_responses: bool,
+        encoding: &str,
+        encoding_errors: &str,
+    ) -> PyResult<Self> {
+        let codec = TextCodec::new(encoding, encoding_errors, decode_responses)?;
+        let mut steps = Vec::with_capacity(handshake.len());
+        for (command, required) in &handshake {
+            let mut objects = Objects::with_capacity(command.len());
+            objects.extend_from_tuple(command);
+            let encoded = objects.encode(&codec)?;
+            let argv = command_argv(&encoded).into_iter().map(<[u8]>::to_vec).collect();
+            steps.push(HandshakeStep { argv, required: *required });
+        }
+        Ok(Client { engine: Arc::clone(engine.get().core()), session: Mutex::new(None), handshake: steps, codec })
+    }
+
+    /// Opens a session now unless one is open; raises the redis-py error of a failed handshake
+    /// step (a wrong password raises `AuthenticationError`, as on connect over a socket).
+    fn open(&self, py: Python<'_>) -> PyResult<()> {
+        let refused = {
+            let mut slot = self.session.lock();
+            if slot.as_ref().is_some_and(|session| !session.should_close()) {
+                return Ok(());
+            }
+            match self.open_session() {
+                Ok(session) => {
+                    *slot = Some(session);
+                    return Ok(());
+                }
+                Err(refused) => refused,
+            }
+        };
+        reply::to_python(py, refused, self.shape(false)).map(drop)
+    }
+
+    /// Runs a command given as redis-py passes it (`("SET", "k", 1)`), returning the reply as
+    /// redis-py's parser would; error replies raise. `decode=False` is redis-py's NEVER_DECODE.
+    #[pyo3(signature = (args, decode = true))]
+    fn execute<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, decode: bool) -> PyResult<Bound<'py, PyAny>> {
+        let (reply, resp3) = self.run_tuple(args)?;
+        reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode })
+    }
+
+    /// Runs a command now and keeps its reply for a later `read`, as a socket would: the
+    /// redis-py connection's `send_command` / `read_response` pair.
+    fn send(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<PendingReply> {
+        let (reply, resp3) = slf.get().run_tuple(args)?;
+        Ok(PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3 })
+    }
+
+    /// Runs a pipeline's commands in order: `commands` holds `(args, decode)` pairs. Error
+    /// replies come back as exception instances in their slots.
+    fn execute_many<'py>(&self, py: Python<'py>, commands: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+        let results = PyList::empty(py);
+        for command in commands.iter() {
+            let (args, decode): (Bound<'py, PyTuple>, bool) = command.extract()?;
+            let (reply, resp3) = self.run_tuple(&args)?;
+            results.append(reply::to_value(py, reply, Shape { codec: &self.codec, resp3, decode })?)?;
+        }
+        Ok(results)
+    }
+
+    /// Ends the session; the next command opens a new one.
+    fn close(&self) {
+        self.session.lock().take();
+    }
+
+    /// Whether a session is open.
+    #[getter]
+    fn connected(&self) -> bool {
+        self.session.lock().as_ref().is_some_and(|session| !session.should_close())
+    }
+
+    /// The engine's id of the open session (what `CLIENT ID` returns), if one is open.
+    #[getter]
+    fn id(&self) -> Option<u64> {
+        self.session.lock().as_ref().map(EngineClient::id)
+    }
+
+    #[getter]
+    fn decode_responses(&self) -> bool {
+        self.codec.decode_responses
+    }
+}
+
+/// A reply kept until redis-py's connection reads it.
+#[pyclass(module = "vermilion._native", frozen)]
+pub struct PendingReply {
+    client: Py<Client>,
+    reply: Mutex<Option<Reply>>,
+    resp3: bool,
+}
+
+#[pymethods]
+impl PendingReply {
+    /// The reply as redis-py's parser returns it: error replies are exception instances, which
+    /// the connection raises. `decode=False` keeps bulk strings as bytes.
+    #[pyo3(signature = (decode = true))]
+    fn value<'py>(&self, py: Python<'py>, decode: bool) -> PyResult<Bound<'py, PyAny>> {
+        let reply = self.reply.lock().take().unwrap_or(Reply::Null);
+        let client = self.client.get();
+        reply::to_value(py, reply, Shape { codec: &client.codec, resp3: self.resp3, decode })
+    }
+}

@@ -1,0 +1,172 @@
+//! One client connection: read requests, run them on the engine, write the replies back.
+//!
+//! Every request already buffered runs before anything is written, and all their replies leave
+//! in one write: a pipelining client costs one read and one write per batch, not per command.
+//! Commands run right on the connection task: `Client::execute` never blocks on I/O.
+
+use std::io;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::Notify;
+use tracing::{debug, warn};
+use vermilion_engine::Client;
+
+use crate::resp::{encode, write_error, Limits, ProtocolError, RequestDecoder};
+use crate::settings::ServerState;
+
+/// Replies are written out once this much has piled up, even in the middle of a batch, so a long
+/// pipeline of large replies does not balloon in memory.
+const FLUSH_AT: usize = 64 * 1024;
+/// An output buffer that grew past this is given back to the allocator after it is written.
+const KEEP_OUTPUT_CAPACITY: usize = 1024 * 1024;
+
+/// Why a connection ended (logged at debug level, as Redis's `verbose` messages).
+#[derive(Debug)]
+pub(crate) enum CloseReason {
+    /// The client closed its side.
+    PeerClosed,
+    /// QUIT, or CLIENT KILL from another client.
+    ClientDone,
+    Protocol(ProtocolError),
+    QueryBufferLimit(usize),
+    IdleTimeout,
+    Io(io::Error),
+}
+
+impl std::fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CloseReason::PeerClosed => f.write_str("Client closed connection"),
+            CloseReason::ClientDone => f.write_str("Client quit or was killed"),
+            CloseReason::Protocol(error) => write!(f, "{error}"),
+            CloseReason::QueryBufferLimit(len) => write!(f, "Closing client that reached max query buffer length (qbuf={len})"),
+            CloseReason::IdleTimeout => f.write_str("Closing idle client"),
+            CloseReason::Io(error) => write!(f, "Error on client connection: {error}"),
+        }
+    }
+}
+
+impl From<io::Error> for CloseReason {
+    fn from(e: io::Error) -> Self {
+        CloseReason::Io(e)
+    }
+}
+
+/// Serves `client`, connected from `addr`, over `stream` until either side is done.
+pub(crate) async fn serve_client<S>(stream: S, client: Client, addr: String, server: Arc<ServerState>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut connection = Connection::new(stream, client, server);
+    let reason = connection.run().await;
+    let id = connection.client.id();
+    match reason {
+        CloseReason::QueryBufferLimit(_) => warn!("{reason}: id={id} addr={addr}"),
+        reason => debug!("{reason}: id={id} addr={addr}"),
+    }
+}
+
+struct Connection<S> {
+    stream: S,
+    client: Client,
+    server: Arc<ServerState>,
+    decoder: RequestDecoder,
+    out: Vec<u8>,
+    /// Woken when another client kills this one, so an idle connection closes promptly.
+    killed: Arc<Notify>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    fn new(stream: S, client: Client, server: Arc<ServerState>) -> Self {
+        let killed = Arc::new(Notify::new());
+        let wake = Arc::clone(&killed);
+        client.on_kill(move || wake.notify_one());
+        Connection { stream, client, server, decoder: RequestDecoder::new(), out: Vec::with_capacity(16 * 1024), killed }
+    }
+
+    async fn run(&mut self) -> CloseReason {
+        loop {
+            if let Err(reason) = self.read().await {
+                return reason;
+            }
+            if let Err(reason) = self.run_buffered_requests().await {
+                return reason;
+            }
+        }
+    }
+
+    /// Waits for more bytes from the client.
+    async fn read(&mut self) -> Result<(), CloseReason> {
+        let idle_timeout = self.server.settings.idle_timeout();
+        let read = tokio::select! {
+            biased;
+            () = self.killed.notified() => return Err(CloseReason::ClientDone),
+            () = sleep_or_forever(idle_timeout) => return Err(CloseReason::IdleTimeout),
+            read = self.stream.read_buf(self.decoder.read_buffer()) => read?,
+        };
+        if read == 0 {
+            return Err(CloseReason::PeerClosed);
+        }
+        self.server.engine.stats.total_net_input_bytes.fetch_add(read as u64, Ordering::Relaxed);
+        let pending = self.decoder.pending_len();
+        if pending as u64 > self.server.settings.client_query_buffer_limit() {
+            return Err(CloseReason::QueryBufferLimit(pending));
+        }
+        Ok(())
+    }
+
+    /// Runs every complete request in the buffer, then writes their replies.
+    async fn run_buffered_requests(&mut self) -> Result<(), CloseReason> {
+        let limits = Limits { max_bulk_len: self.server.settings.proto_max_bulk_len(), unauthenticated: false };
+        loop {
+            match self.decoder.next_request(&limits) {
+                Ok(Some(request)) => {
+                    let reply = request.with_argv(|argv| self.client.execute(argv));
+                    encode(&reply, self.client.resp(), &mut self.out);
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    write_error(&error.reply_line(), &mut self.out);
+                    self.flush().await?;
+                    return Err(CloseReason::Protocol(error));
+                }
+            }
+            if self.client.should_close() {
+                self.flush().await?;
+                return Err(CloseReason::ClientDone);
+            }
+            if self.out.len() >= FLUSH_AT {
+                self.flush().await?;
+            }
+        }
+        self.flush().await
+    }
+
+    /// Writes out the replies gathered so far.
+    async fn flush(&mut self) -> Result<(), CloseReason> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        tokio::select! {
+            biased;
+            () = self.killed.notified() => return Err(CloseReason::ClientDone),
+            written = self.stream.write_all(&self.out) => written?,
+        }
+        self.server.engine.stats.total_net_output_bytes.fetch_add(self.out.len() as u64, Ordering::Relaxed);
+        self.out.clear();
+        if self.out.capacity() > KEEP_OUTPUT_CAPACITY {
+            self.out = Vec::with_capacity(16 * 1024);
+        }
+        Ok(())
+    }
+}
+
+async fn sleep_or_forever(duration: Option<Duration>) {
+    match duration {
+        Some(duration) => tokio::time::sleep(duration).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,92 @@
+// Types of the public API. The methods of every command come from ioredis's own declarations;
+// the native addon's functions are declared in native.d.ts, which the build generates.
+
+import IORedis, { RedisOptions as IORedisOptions } from 'ioredis';
+
+/** A Redis config value: numbers and booleans are written as Redis reads them (`yes`/`no`). */
+export type ConfigValue = string | number | boolean | readonly (string | number)[];
+
+/**
+ * Engine settings under Redis's option names (`maxmemory`, `maxmemory-policy`, `databases`, ...),
+ * or the same names in camelCase (`maxmemoryPolicy`).
+ */
+export interface EngineSettings {
+  [name: string]: ConfigValue | undefined;
+  maxmemory?: string | number;
+  'maxmemory-policy'?: string;
+  maxmemoryPolicy?: string;
+  databases?: number;
+  requirepass?: string;
+  port?: number;
+  bind?: string | readonly string[];
+  unixsocket?: string;
+}
+
+export interface EngineOptions {
+  /** Start a clock that stands still at this time (ms since the epoch) until `advanceTime`. */
+  manualClock?: number;
+}
+
+/** An in-process engine: the databases shared by its embedded clients and servers. */
+export declare class Engine {
+  constructor(settings?: EngineSettings, options?: EngineOptions);
+  /** An option's value as Redis prints it (`CONFIG GET`), or `null` for an unknown name. */
+  config(name: string): string | null;
+  /** Changes an option at run time, as `CONFIG SET` does. Throws for unknown or fixed options. */
+  setConfig(name: string, value: ConfigValue): void;
+  /** Moves a manual clock forward; false for an engine on the system clock. */
+  advanceTime(ms: number): boolean;
+  /** Stops background work (active expiry); clients keep working. */
+  close(): void;
+}
+
+export interface RedisOptions extends IORedisOptions {
+  /** Run on this engine instead of a private one. Ignored by clients of a remote server. */
+  engine?: Engine;
+}
+
+/**
+ * An ioredis client. Without a port, host, path or URL it runs on an in-process engine
+ * (a private one, or `options.engine`); with one, it connects over the network like ioredis.
+ */
+export declare class Redis extends IORedis {
+  constructor(port: number, host: string, options: RedisOptions);
+  constructor(path: string, options: RedisOptions);
+  constructor(port: number, options: RedisOptions);
+  constructor(port: number, host: string);
+  constructor(options: RedisOptions);
+  constructor(port: number);
+  constructor(path: string);
+  constructor();
+  /** The engine of an embedded client; `undefined` for a client of a remote server. */
+  readonly engine: Engine | undefined;
+  duplicate(override?: Partial<RedisOptions>): Redis;
+}
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Defaults to the engine's `port` setting. */
+  port?: number;
+  /** Addresses to listen on, in Redis's `bind` syntax. Defaults to the engine's `bind`. */
+  bind?: string | readonly string[];
+  /** Also listen on this unix socket. Defaults to the engine's `unixsocket`. */
+  unixsocket?: string;
+}
+
+/** Serves an engine over TCP (and a unix socket) so other processes share its data. */
+export declare class Server {
+  constructor(engine: Engine, options?: ServerOptions);
+  readonly engine: Engine;
+  /** The TCP port served. */
+  readonly port: number;
+  /** Stops listening and closes every connection; the engine keeps its data. */
+  stop(): void;
+  /** Lets the process exit while serving. */
+  unref(): this;
+  /** Keeps the process alive while serving (the default). */
+  ref(): this;
+}
+
+/** The error every error reply rejects with, as in ioredis. */
+export { ReplyError } from 'ioredis';
+
+export default Redis;

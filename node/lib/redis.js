@@ -1,0 +1,184 @@
+'use strict';
+// An ioredis client whose transport is a direct call into an in-process engine.
+//
+// ioredis supplies everything users see: command methods and their Buffer variants, argument and
+// reply transformers (`hgetall` → object), pipelines, transactions, scan streams, callbacks,
+// events. Only the transport changes: `sendCommand` runs the command on the engine right away, on
+// this thread, and settles the command's promise with the reply, with no socket and no RESP in
+// between. Given a port, host, socket path or URL instead, the client is plain ioredis.
+
+const IORedis = require('ioredis');
+const { ReplyError } = require('redis-errors');
+const native = require('./native');
+const { Engine, kHandle } = require('./engine');
+const { nodeify } = require('./nodeify');
+const { installFastCommands, allowsFastCommands } = require('./fast-commands');
+
+native.setReplyErrorClass(ReplyError);
+
+// ioredis's own wording, which callers match on.
+const CONNECTION_CLOSED = 'Connection is closed.';
+const ALREADY_CONNECTED = 'Redis is already connecting/connected';
+
+/** Options that name a server to connect to rather than an engine. */
+const SERVER_OPTIONS = ['host', 'port', 'path', 'sentinels', 'Connector'];
+
+/** Per-instance state of an embedded client; absent on a client of a remote server. */
+const kEmbedded = Symbol('vermilion.embedded');
+
+const noop = () => {};
+
+class Redis extends IORedis {
+  /**
+   * `new Redis()` opens a private engine; `new Redis({ engine })` joins a shared one; a port,
+   * URL, host, socket path or sentinels connect to a server over the network, as ioredis does.
+   */
+  constructor(...args) {
+    const engine = engineOption(args) ?? (namesServer(args) ? undefined : new Engine());
+    if (!engine) {
+      super(...args);
+      return;
+    }
+    if (!(engine instanceof Engine)) throw new TypeError('vermilion: the `engine` option must be an Engine');
+    // ioredis would connect from inside its constructor, before this instance has its state;
+    // it connects below instead, honouring the caller's `lazyConnect`.
+    const lazyConnect = args.some((arg) => isOptions(arg) && arg.lazyConnect);
+    super({ lazyConnect: true, engine }, ...args);
+    this.options.lazyConnect = lazyConnect;
+    this[kEmbedded] = { engine, session: null, execute: null, fast: allowsFastCommands(this.options) };
+    if (!lazyConnect) this.connect().catch(noop);
+  }
+
+  /** The engine this client runs on, or `undefined` for a client of a remote server. */
+  get engine() {
+    return this[kEmbedded]?.engine;
+  }
+
+  connect(callback) {
+    const state = this[kEmbedded];
+    if (!state) return super.connect(callback);
+    return nodeify(openSession(this, state), callback);
+  }
+
+  disconnect(reconnect = false) {
+    const state = this[kEmbedded];
+    if (!state) return super.disconnect(reconnect);
+    closeSession(this, state, { reconnecting: reconnect });
+    if (reconnect) openSession(this, state).catch(noop);
+  }
+
+  /** A new client with the same options; an embedded one shares this client's engine. */
+  duplicate(override) {
+    return new this.constructor({ ...this.options, ...override });
+  }
+
+  /** @ignore Runs an ioredis `Command` on the engine and settles it with the reply. */
+  sendCommand(command, stream) {
+    const state = this[kEmbedded];
+    if (!state) return super.sendCommand(command, stream);
+    if (this.status === 'wait') this.connect().catch(noop);
+    if (this.status === 'end') {
+      command.reject(new Error(CONNECTION_CLOSED));
+      return command.promise;
+    }
+    const reply = state.execute(command.name, command.args, command.replyEncoding !== 'utf8');
+    if (reply === undefined) {
+      // Killed by another client (CLIENT KILL): the command never ran.
+      closeSession(this, state);
+      command.reject(new Error(CONNECTION_CLOSED));
+    } else if (reply instanceof ReplyError) {
+      reply.command = { name: command.name, args: command.args };
+      command.reject(reply);
+    } else {
+      command.resolve(reply);
+      afterCommand(this, state, command);
+    }
+    return command.promise;
+  }
+}
+
+installFastCommands(Redis.prototype, kEmbedded);
+
+/** Keeps ioredis's view of the connection in step with commands that change it. */
+function afterCommand(redis, state, command) {
+  const name = command.name.toLowerCase();
+  if (name === 'select') {
+    const db = Number.parseInt(command.args[0], 10);
+    if (redis.condition.select !== db) {
+      redis.condition.select = db;
+      redis.emit('select', db);
+    }
+  } else if (name === 'quit' && native.isClosed(state.session)) {
+    closeSession(redis, state);
+  }
+}
+
+/**
+ * Connects to the engine and replays ioredis's handshake (AUTH, SELECT, CLIENT SETNAME).
+ * Status events follow ioredis's order: connecting, connect, ready.
+ */
+function openSession(redis, state) {
+  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'ready') {
+    return Promise.reject(new Error(ALREADY_CONNECTED));
+  }
+  const { options } = redis;
+  redis.setStatus('connecting');
+  state.session = native.connect(state.engine[kHandle]);
+  state.execute = native.sessionExecutor(state.session);
+  redis.condition = {
+    select: options.db,
+    auth: options.username ? [options.username, options.password] : options.password,
+    subscriber: false,
+  };
+  redis.setStatus('connect');
+  if (options.password) {
+    const reply = state.execute('auth', options.username ? [options.username, options.password] : [options.password], false);
+    if (reply instanceof Error) {
+      redis.silentEmit('error', reply);
+      closeSession(redis, state);
+      return Promise.reject(reply);
+    }
+  }
+  if (options.db) {
+    const reply = state.execute('select', [options.db], false);
+    if (reply instanceof Error) redis.silentEmit('error', reply);
+  }
+  if (options.connectionName) {
+    // Like ioredis, a name the engine refuses is not worth failing the connection for.
+    state.execute('client', ['setname', options.connectionName], false);
+  }
+  redis.setStatus('ready');
+  return Promise.resolve();
+}
+
+/**
+ * Disconnects from the engine; emits `close`, then `end` (or `reconnecting` when a new session
+ * follows), as ioredis does.
+ */
+function closeSession(redis, state, { reconnecting = false } = {}) {
+  if (state.session) {
+    native.disconnect(state.session);
+    state.session = null;
+    state.execute = null;
+  }
+  if (redis.status === 'end') return;
+  redis.setStatus('close');
+  if (reconnecting) redis.setStatus('reconnecting', 0);
+  else redis.setStatus('end');
+}
+
+function isOptions(arg) {
+  return arg !== null && typeof arg === 'object';
+}
+
+function engineOption(args) {
+  return args.find((arg) => isOptions(arg) && arg.engine !== undefined)?.engine;
+}
+
+function namesServer(args) {
+  return args.some(
+    (arg) => typeof arg === 'number' || typeof arg === 'string' || (isOptions(arg) && SERVER_OPTIONS.some((key) => arg[key] !== undefined)),
+  );
+}
+
+module.exports = { Redis };

@@ -1,0 +1,14 @@
+"""Vermilion: a Redis-compatible data engine inside your Python process.
+
+``vermilion.Redis`` is redis-py's client with the engine in-process; ``vermilion.Engine``
+holds the data (several clients may share one); ``vermilion.Server`` serves an engine to other
+processes over the Redis protocol.
+"""
+
+from ._native import REDIS_VERSION, __version__
+from .client import Pipeline, Redis
+from .connection import EmbeddedConnection
+from .engine import Engine
+from .server import Server
+
+__all__ = ["Engine", "EmbeddedConnection", "Pipeline", "REDIS_VERSION", "Redis", "Server", "__version__"]

@@ -1,0 +1,149 @@
+"""A redis-py connection whose "socket" is an engine session in this process.
+
+redis-py's pools, pipelines and pub/sub talk to connections through ``send_command`` /
+``read_response``. :class:`EmbeddedConnection` runs each command in the engine as it is sent
+and hands back the reply, already shaped as redis-py's parser would return it, when read.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any, Iterable, cast
+
+from redis.connection import AbstractConnection
+from redis.credentials import UsernamePasswordCredentialProvider
+from redis.exceptions import ConnectionError, ResponseError
+from redis.utils import check_protocol_version
+
+from . import _native
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+Handshake = list[tuple[tuple[Any, ...], bool]]
+
+
+class EmbeddedConnection(AbstractConnection):
+    """One engine session, speaking redis-py's connection protocol without a socket."""
+
+    # Observability and error paths in redis-py read these.
+    host = "embedded"
+    port = 0
+
+    def __init__(self, engine: Engine, **kwargs: Any) -> None:
+        self.engine = engine
+        self._client: _native.Client | None = None
+        self._replies: deque[_native.PendingReply] = deque()
+        super().__init__(**kwargs)
+
+    def repr_pieces(self) -> list[tuple[str, Any]]:
+        pieces: list[tuple[str, Any]] = [("engine", hex(id(self.engine))), ("db", self.db)]
+        if self.client_name:
+            pieces.append(("client_name", self.client_name))
+        return pieces
+
+    def _host_error(self) -> str:
+        return "the embedded Vermilion engine"
+
+    def _connect(self) -> _native.Client:
+        # One native client for the connection's lifetime: reconnecting reopens its session.
+        if self._client is None:
+            self._client = _native.Client(
+                self.engine._native,
+                handshake_commands(self),
+                decode_responses=self.encoder.decode_responses,
+                encoding=self.encoder.encoding,
+                encoding_errors=self.encoder.encoding_errors,
+            )
+        self._client.open()
+        return self._client
+
+    def on_connect_check_health(self, check_health: bool = True) -> None:
+        # The native client already ran the handshake (AUTH / HELLO / SETNAME / SELECT).
+        self._reset_himport_state()
+
+    @property
+    def native(self) -> _native.Client:
+        """The native client, connected."""
+        if self._sock is None:
+            self.connect()
+        return cast(_native.Client, self._sock)
+
+    def disconnect(self, *args: Any, **kwargs: Any) -> None:
+        self._reset_himport_state()
+        self.reset_should_reconnect()
+        self._replies.clear()
+        client, self._sock = self._sock, None
+        if client is not None:
+            client.close()
+
+    def send_packed_command(self, command: Iterable[tuple[Any, ...]], check_health: bool = True) -> None:
+        client = self.native
+        if check_health:
+            self.check_health()
+        for args in command:
+            self._replies.append(client.send(args))
+
+    def send_command(self, *args: Any, **kwargs: Any) -> None:
+        self.send_packed_command([args], check_health=kwargs.get("check_health", True))
+
+    def pack_command(self, *args: Any) -> list[tuple[Any, ...]]:
+        return [args]
+
+    def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[tuple[Any, ...]]:
+        return [tuple(args) for args in commands]
+
+    def can_read(self, timeout: float = 0) -> bool:
+        if self._sock is None:
+            self.connect()
+        return bool(self._replies)
+
+    def read_response(
+        self,
+        disable_decoding: bool = False,
+        *,
+        timeout: Any = None,
+        disconnect_on_error: bool = True,
+        push_request: bool = False,
+    ) -> Any:
+        if not self._replies:
+            raise ConnectionError("No reply to read: no command was sent on this connection")
+        response = self._replies.popleft().value(not disable_decoding)
+        if isinstance(response, ResponseError):
+            raise response
+        return response
+
+    def extract_connection_details(self) -> str:
+        return "embedded"
+
+
+def handshake_commands(connection: AbstractConnection) -> Handshake:
+    """The commands redis-py sends when a connection opens, in its order: authentication (in
+    HELLO for RESP3), the protocol switch, the client name, library info (allowed to fail), and
+    the database."""
+    steps: Handshake = []
+    credentials = None
+    if connection.credential_provider or connection.username or connection.password:
+        provider = connection.credential_provider or UsernamePasswordCredentialProvider(
+            connection.username, connection.password
+        )
+        credentials = provider.get_credentials()
+    resp3 = check_protocol_version(connection.protocol, 3)
+    if credentials and resp3:
+        if len(credentials) == 1:
+            credentials = ("default", credentials[0])
+        steps.append((("HELLO", connection.protocol, "AUTH", *credentials), True))
+    elif credentials:
+        steps.append((("AUTH", *credentials), True))
+    elif resp3:
+        steps.append((("HELLO", connection.protocol), True))
+    if connection.client_name:
+        steps.append((("CLIENT", "SETNAME", connection.client_name), True))
+    driver = connection.driver_info
+    if driver and driver.formatted_name:
+        steps.append((("CLIENT", "SETINFO", "LIB-NAME", driver.formatted_name), False))
+    if driver and driver.lib_version:
+        steps.append((("CLIENT", "SETINFO", "LIB-VER", driver.lib_version), False))
+    if connection.db:
+        steps.append((("SELECT", connection.db), True))
+    return steps
