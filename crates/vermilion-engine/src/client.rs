@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::commands::{self, flag, Args, Command, Ctx};
+use crate::commands::{self, flag, tx, Args, Command, Ctx};
 use crate::engine::Engine;
+use crate::keyspace::Keyspace;
 use crate::reply::{errors, Reply};
 
 /// How a client is connected, for `CLIENT LIST` and `INFO clients`.
@@ -53,6 +54,8 @@ pub struct ClientShared {
     pub(crate) resp: AtomicU8,
     pub(crate) last_interaction_ms: AtomicI64,
     last_command: AtomicPtr<Command>,
+    /// Set when a key this client WATCHes changes: its next EXEC fails.
+    pub(crate) watch_touched: AtomicBool,
     killed: AtomicBool,
     kill_hook: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
 }
@@ -69,6 +72,7 @@ impl ClientShared {
             resp: AtomicU8::new(2),
             last_interaction_ms: AtomicI64::new(now_ms),
             last_command: AtomicPtr::new(std::ptr::null_mut()),
+            watch_touched: AtomicBool::new(false),
             killed: AtomicBool::new(false),
             kill_hook: Mutex::new(None),
         }
@@ -109,6 +113,10 @@ pub struct ClientState {
     pub user: String,
     /// Set by QUIT: the face sends the reply, then closes.
     pub close_after_reply: bool,
+    /// The commands queued since MULTI, while a transaction is open.
+    pub(crate) multi: Option<tx::Multi>,
+    /// Keys under WATCH, until EXEC, DISCARD, UNWATCH or RESET.
+    pub(crate) watched: Vec<tx::WatchedKey>,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -144,6 +152,8 @@ impl Client {
             authenticated,
             user: "default".into(),
             close_after_reply: false,
+            multi: None,
+            watched: Vec::new(),
             shared,
         };
         Client { engine, state }
@@ -180,34 +190,27 @@ impl Client {
 
     /// Runs one command. `argv[0]` is the command name.
     pub fn execute(&mut self, argv: &[&[u8]]) -> Reply {
-        let Some(&name) = argv.first() else {
-            return Reply::err("ERR empty command");
-        };
-        let Some(mut cmd) = commands::lookup(name) else {
-            return unknown_command(argv);
-        };
-        let mut first_arg = 1;
-        // A container runs a subcommand; bare, it runs itself only if its arity allows (COMMAND).
-        if !cmd.subcommands.is_empty() && (argv.len() >= 2 || !cmd.arity_ok(argv.len())) {
-            if argv.len() < 2 {
-                return errors::arity(cmd.name);
-            }
-            match commands::lookup_sub(cmd, argv[1]) {
-                Some(sub) => {
-                    cmd = sub;
-                    first_arg = 2;
+        let (cmd, first_arg) = match resolve(argv) {
+            Ok(found) => found,
+            Err(reply) => {
+                // A command refused while queueing dooms the transaction (EXECABORT).
+                if let Some(multi) = &mut self.state.multi {
+                    multi.failed = true;
                 }
-                None => return unknown_subcommand(cmd, argv[1]),
+                return reply;
             }
-        }
-        if !cmd.arity_ok(argv.len()) {
-            return errors::arity(cmd.name);
-        }
+        };
         if !self.state.authenticated && !cmd.has(flag::NO_AUTH) {
             if self.engine.auth_required.load(Ordering::Relaxed) {
                 return errors::NOAUTH;
             }
             self.state.authenticated = true;
+        }
+        if let Some(multi) = &mut self.state.multi {
+            if !tx::runs_inside_multi(cmd) {
+                multi.queue(cmd, first_arg, argv);
+                return Reply::QUEUED;
+            }
         }
         let now = self.engine.clock.now_ms();
         let shared = &self.state.shared;
@@ -216,16 +219,63 @@ impl Client {
 
         let engine = &*self.engine;
         let mut ks = engine.keyspace.lock();
-        ks.stats.total_commands_processed += 1;
-        let mut ctx = Ctx { engine, client: &mut self.state, ks: &mut ks, args: Args::new(argv, first_arg), now };
-        match (cmd.handler)(&mut ctx) {
-            Ok(reply) | Err(reply) => reply,
+        run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, now)
+    }
+}
+
+/// Finds the command (or subcommand) `argv` names and checks its arity.
+fn resolve(argv: &[&[u8]]) -> Result<(&'static Command, usize), Reply> {
+    let Some(&name) = argv.first() else {
+        return Err(Reply::err("ERR empty command"));
+    };
+    let mut cmd = commands::lookup(name).ok_or_else(|| unknown_command(argv))?;
+    let mut first_arg = 1;
+    // A container runs a subcommand; bare, it runs itself only if its arity allows (COMMAND).
+    if !cmd.subcommands.is_empty() && (argv.len() >= 2 || !cmd.arity_ok(argv.len())) {
+        if argv.len() < 2 {
+            return Err(errors::arity(cmd.name));
+        }
+        cmd = commands::lookup_sub(cmd, argv[1]).ok_or_else(|| unknown_subcommand(cmd, argv[1]))?;
+        first_arg = 2;
+    }
+    if !cmd.arity_ok(argv.len()) {
+        return Err(errors::arity(cmd.name));
+    }
+    Ok((cmd, first_arg))
+}
+
+/// Runs a resolved command against the locked keyspace: the one place handlers are called, so
+/// what must follow every change (invalidating WATCHes) happens here, for EXEC's commands too.
+pub(crate) fn run_locked(
+    engine: &Engine,
+    state: &mut ClientState,
+    ks: &mut Keyspace,
+    cmd: &'static Command,
+    argv: &[&[u8]],
+    first_arg: usize,
+    now: i64,
+) -> Reply {
+    ks.stats.total_commands_processed += 1;
+    let dirty_before = ks.dirty;
+    let db = state.db;
+    let mut ctx = Ctx { engine, client: state, ks, args: Args::new(argv, first_arg), now };
+    let reply = match (cmd.handler)(&mut ctx) {
+        Ok(reply) | Err(reply) => reply,
+    };
+    if ks.dirty != dirty_before && !ks.watched.is_empty() {
+        for position in cmd.key_positions(argv) {
+            ks.watched.touch(db, argv[position]);
         }
     }
+    reply
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
+        if !self.state.watched.is_empty() {
+            let mut ks = self.engine.keyspace.lock();
+            tx::unwatch_all(&mut self.state, &mut ks);
+        }
         self.engine.disconnect(self.state.id);
     }
 }

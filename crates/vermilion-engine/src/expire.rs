@@ -20,7 +20,7 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
     let started = Instant::now();
     let mut deleted = 0;
     let mut expired_keys: Vec<Box<[u8]>> = Vec::with_capacity(KEYS_PER_STEP);
-    for db in &mut ks.dbs {
+    for (index, db) in ks.dbs.iter_mut().enumerate() {
         loop {
             if db.expires.is_empty() {
                 db.expire_cursor = 0;
@@ -43,6 +43,7 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
             }
             for key in &expired_keys {
                 db.remove(key);
+                ks.watched.touch(index, key);
             }
             deleted += expired_keys.len();
             ks.stats.expired_keys += expired_keys.len() as u64;

@@ -3,6 +3,7 @@
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
+use crate::commands::tx::WatchRegistry;
 use crate::dict::Dict;
 use crate::types::Value;
 
@@ -112,6 +113,8 @@ pub struct Keyspace {
     /// Changes since the last save (`rdb_changes_since_last_save`).
     pub dirty: u64,
     pub rng: SmallRng,
+    /// Clients watching keys, marked when those keys change.
+    pub watched: WatchRegistry,
 }
 
 impl Keyspace {
@@ -121,6 +124,15 @@ impl Keyspace {
             stats: KeyspaceStats::default(),
             dirty: 0,
             rng: SmallRng::from_os_rng(),
+            watched: WatchRegistry::default(),
+        }
+    }
+
+    /// Marks the watchers of every existing key of `db` (before a flush empties it).
+    pub fn touch_all_watched(&mut self, db: usize) {
+        if !self.watched.is_empty() {
+            let keys = &self.dbs[db].keys;
+            self.watched.touch_db(db, |k| keys.contains_key(k));
         }
     }
 
@@ -130,6 +142,7 @@ impl Keyspace {
         if d.is_expired(key, now_ms) {
             d.remove(key);
             self.stats.expired_keys += 1;
+            self.watched.touch(db, key);
             true
         } else {
             false

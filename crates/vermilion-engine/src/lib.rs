@@ -9,6 +9,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod dict;
+pub mod double;
 mod engine;
 mod expire;
 pub mod glob;

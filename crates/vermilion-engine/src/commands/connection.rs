@@ -157,6 +157,8 @@ fn quit(ctx: &mut Ctx) -> CmdResult {
 
 /// RESET — back to a fresh connection's state.
 fn reset(ctx: &mut Ctx) -> CmdResult {
+    ctx.client.multi = None;
+    super::tx::unwatch_all(ctx.client, ctx.ks);
     ctx.client.select(0);
     ctx.client.set_resp(2);
     ctx.client.shared().name.lock().clear();

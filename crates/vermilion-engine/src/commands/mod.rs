@@ -16,6 +16,7 @@ mod list;
 mod server;
 mod set;
 mod string;
+pub mod tx;
 mod zset;
 
 use std::sync::LazyLock;
@@ -40,6 +41,7 @@ fn families() -> impl Iterator<Item = &'static Command> {
         set::COMMANDS,
         zset::COMMANDS,
         keys::COMMANDS,
+        tx::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,
         client_cmd::COMMANDS,

@@ -61,6 +61,7 @@ fn flush_mode(ctx: &Ctx) -> Result<(), Reply> {
 fn flushdb(ctx: &mut Ctx) -> CmdResult {
     flush_mode(ctx)?;
     let removed = ctx.db().len() as u64;
+    ctx.ks.touch_all_watched(ctx.client.db);
     ctx.db().clear();
     ctx.ks.dirty += removed;
     Ok(Reply::OK)
@@ -69,6 +70,9 @@ fn flushdb(ctx: &mut Ctx) -> CmdResult {
 /// FLUSHALL [ASYNC | SYNC]
 fn flushall(ctx: &mut Ctx) -> CmdResult {
     flush_mode(ctx)?;
+    for index in 0..ctx.ks.dbs.len() {
+        ctx.ks.touch_all_watched(index);
+    }
     for db in &mut ctx.ks.dbs {
         ctx.ks.dirty += db.len() as u64;
         db.clear();
@@ -84,7 +88,14 @@ fn swapdb(ctx: &mut Ctx) -> CmdResult {
     if !(0..count).contains(&first) || !(0..count).contains(&second) {
         return Err(errors::DB_INDEX);
     }
-    ctx.ks.dbs.swap(first as usize, second as usize);
+    let (first, second) = (first as usize, second as usize);
+    if !ctx.ks.watched.is_empty() {
+        let dbs = &ctx.ks.dbs;
+        let in_either = |k: &[u8]| dbs[first].keys.contains_key(k) || dbs[second].keys.contains_key(k);
+        ctx.ks.watched.touch_db(first, in_either);
+        ctx.ks.watched.touch_db(second, in_either);
+    }
+    ctx.ks.dbs.swap(first, second);
     ctx.ks.dirty += 1;
     Ok(Reply::OK)
 }
