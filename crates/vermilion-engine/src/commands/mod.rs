@@ -8,13 +8,16 @@ pub mod table;
 
 mod args;
 mod client_cmd;
+mod bitmap;
 mod connection;
 mod hash;
+mod hll;
 mod introspection;
 mod keys;
 mod list;
 mod server;
 mod set;
+mod stream;
 mod string;
 pub mod tx;
 mod zset;
@@ -40,6 +43,9 @@ fn families() -> impl Iterator<Item = &'static Command> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        stream::COMMANDS,
+        bitmap::COMMANDS,
+        hll::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,
         connection::COMMANDS,
@@ -216,6 +222,7 @@ typed_lookups! {
     Hash(crate::types::HashValue) => read_hash, write_hash;
     Set(crate::types::SetValue) => read_set, write_set;
     ZSet(crate::types::ZSetValue) => read_zset, write_zset;
+    Stream(crate::types::StreamValue) => read_stream, write_stream;
 }
 
 /// The reply of every `<COMMAND> HELP`: Redis's header line, the command's lines, and HELP's own.
