@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use crate::blocking::{self, BlockRequest, BlockedCallInit, Waiter};
 use crate::commands::{self, flag, tx, Args, Command, Ctx};
 use crate::engine::Engine;
 use crate::keyspace::Keyspace;
@@ -121,6 +122,22 @@ pub struct ClientState {
 }
 
 impl ClientState {
+    /// The state a parked call runs under when it is served: its client's identity, database and
+    /// protocol, and nothing that only a live connection has.
+    pub(crate) fn for_blocked_call(shared: &Arc<ClientShared>, db: usize, resp: u8) -> Self {
+        ClientState {
+            id: shared.id,
+            db,
+            resp,
+            authenticated: true,
+            user: "default".into(),
+            close_after_reply: false,
+            multi: None,
+            watched: Vec::new(),
+            shared: Arc::clone(shared),
+        }
+    }
+
     pub fn select(&mut self, db: usize) {
         self.db = db;
         self.shared.db.store(db, Ordering::Relaxed);
@@ -188,8 +205,18 @@ impl Client {
         *self.state.shared.kill_hook.lock() = Some(Box::new(hook));
     }
 
-    /// Runs one command. `argv[0]` is the command name.
+    /// Runs one command. `argv[0]` is the command name. A blocking command that must wait blocks
+    /// the calling thread until it is served or times out; faces that must not block a thread
+    /// use [`Client::start`] instead.
     pub fn execute(&mut self, argv: &[&[u8]]) -> Reply {
+        match self.start(argv) {
+            Outcome::Reply(reply) => reply,
+            Outcome::Blocked(waiter) => waiter.wait(),
+        }
+    }
+
+    /// Runs one command, or parks it if it is a blocking command that must wait.
+    pub fn start(&mut self, argv: &[&[u8]]) -> Outcome {
         let (cmd, first_arg) = match resolve(argv) {
             Ok(found) => found,
             Err(reply) => {
@@ -197,19 +224,19 @@ impl Client {
                 if let Some(multi) = &mut self.state.multi {
                     multi.failed = true;
                 }
-                return reply;
+                return Outcome::Reply(reply);
             }
         };
         if !self.state.authenticated && !cmd.has(flag::NO_AUTH) {
             if self.engine.auth_required.load(Ordering::Relaxed) {
-                return errors::NOAUTH;
+                return Outcome::Reply(errors::NOAUTH);
             }
             self.state.authenticated = true;
         }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
-                return Reply::QUEUED;
+                return Outcome::Reply(Reply::QUEUED);
             }
         }
         let now = self.engine.clock.now_ms();
@@ -219,7 +246,52 @@ impl Client {
 
         let engine = &*self.engine;
         let mut ks = engine.keyspace.lock();
-        run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, now)
+        let (reply, block) = run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, now, true);
+        if !ks.blocked.is_empty() {
+            serve_blocked(engine, &mut ks, now);
+        }
+        match block {
+            None => Outcome::Reply(reply),
+            Some(request) => {
+                let init = BlockedCallInit {
+                    cmd,
+                    first_arg,
+                    argv: argv.iter().map(|a| a.to_vec()).collect(),
+                    db: self.state.db,
+                    resp: self.state.resp,
+                    shared: Arc::clone(&self.state.shared),
+                };
+                let (waiter, call) = Waiter::park(&self.engine, init, request);
+                ks.blocked.park(&call);
+                Outcome::Blocked(waiter)
+            }
+        }
+    }
+}
+
+/// What [`Client::start`] gives back: a reply now, or a parked call to wait on.
+pub enum Outcome {
+    Reply(Reply),
+    Blocked(Waiter),
+}
+
+/// Re-runs the parked calls waiting on keys that changed, oldest first, as their own clients,
+/// until a round serves nobody new (serving one call can wake another, e.g. BLMOVE).
+pub(crate) fn serve_blocked(engine: &Engine, ks: &mut Keyspace, now: i64) {
+    loop {
+        let calls = ks.blocked.take_ready();
+        if calls.is_empty() {
+            return;
+        }
+        for call in calls {
+            let mut state = ClientState::for_blocked_call(&call.shared, call.db, call.resp);
+            let argv: Vec<&[u8]> = call.argv.iter().map(Vec::as_slice).collect();
+            let (reply, again) = run_locked(engine, &mut state, ks, call.cmd, &argv, call.first_arg, now, true);
+            // A key that now holds another type serves nobody: the call keeps waiting, as in Redis.
+            if again.is_none() && reply != errors::WRONGTYPE {
+                blocking::finish(&mut ks.blocked, &call, reply);
+            }
+        }
     }
 }
 
@@ -245,7 +317,10 @@ fn resolve(argv: &[&[u8]]) -> Result<(&'static Command, usize), Reply> {
 }
 
 /// Runs a resolved command against the locked keyspace: the one place handlers are called, so
-/// what must follow every change (invalidating WATCHes) happens here, for EXEC's commands too.
+/// what must follow every change (invalidating WATCHes, waking blocked calls) happens here, for
+/// EXEC's commands and served blocked calls too. Returns the reply, or the handler's request to
+/// block (only when `may_block`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_locked(
     engine: &Engine,
     state: &mut ClientState,
@@ -254,20 +329,23 @@ pub(crate) fn run_locked(
     argv: &[&[u8]],
     first_arg: usize,
     now: i64,
-) -> Reply {
+    may_block: bool,
+) -> (Reply, Option<BlockRequest>) {
     ks.stats.total_commands_processed += 1;
     let dirty_before = ks.dirty;
     let db = state.db;
-    let mut ctx = Ctx { engine, client: state, ks, args: Args::new(argv, first_arg), now };
+    let mut ctx = Ctx { engine, client: state, ks, args: Args::new(argv, first_arg), now, may_block, block: None };
     let reply = match (cmd.handler)(&mut ctx) {
         Ok(reply) | Err(reply) => reply,
     };
-    if ks.dirty != dirty_before && !ks.watched.is_empty() {
+    let block = ctx.block.take();
+    if ks.dirty != dirty_before && !(ks.watched.is_empty() && ks.blocked.is_empty()) {
         for position in cmd.key_positions(argv) {
             ks.watched.touch(db, argv[position]);
+            ks.blocked.signal(db, argv[position]);
         }
     }
-    reply
+    (reply, block)
 }
 
 impl Drop for Client {

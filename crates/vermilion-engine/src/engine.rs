@@ -135,9 +135,20 @@ impl Engine {
         self.clock.now_ms()
     }
 
-    /// Moves a manual clock forward; false if the engine runs on the system clock.
+    /// Moves a manual clock forward; false if the engine runs on the system clock. Blocked calls
+    /// whose timeout has now passed are answered.
     pub fn advance_time(&self, ms: i64) -> bool {
-        self.clock.advance(ms)
+        if !self.clock.advance(ms) {
+            return false;
+        }
+        let now = self.clock.now_ms();
+        crate::blocking::expire(&mut self.keyspace.lock().blocked, now);
+        true
+    }
+
+    /// Number of calls parked in blocking commands (`blocked_clients` in INFO).
+    pub fn blocked_clients(&self) -> usize {
+        self.keyspace.lock().blocked.len()
     }
 
     /// Number of connected clients, of every face.

@@ -48,7 +48,7 @@ pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String])
         let mut fields = Fields::default();
         match section {
             "server" => server(&mut fields, engine, now_ms),
-            "clients" => clients(&mut fields, engine),
+            "clients" => clients(&mut fields, engine, ks),
             "memory" => memory(&mut fields, engine),
             "persistence" => persistence(&mut fields, engine, ks),
             "stats" => stats(&mut fields, engine, ks),
@@ -95,13 +95,13 @@ fn server(f: &mut Fields, engine: &Engine, now_ms: i64) {
     f.add("io_threads_active", 0);
 }
 
-fn clients(f: &mut Fields, engine: &Engine) {
+fn clients(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     f.add("connected_clients", engine.connected_clients());
     f.add("cluster_connections", 0);
     f.add("maxclients", engine.config.read().maxclients);
     f.add("client_recent_max_input_buffer", 0);
     f.add("client_recent_max_output_buffer", 0);
-    f.add("blocked_clients", 0);
+    f.add("blocked_clients", ks.blocked.len());
     f.add("tracking_clients", 0);
     f.add("clients_in_timeout_table", 0);
 }

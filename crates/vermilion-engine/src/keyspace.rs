@@ -3,6 +3,7 @@
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
+use crate::blocking::BlockedRegistry;
 use crate::commands::tx::WatchRegistry;
 use crate::dict::Dict;
 use crate::types::Value;
@@ -115,6 +116,8 @@ pub struct Keyspace {
     pub rng: SmallRng,
     /// Clients watching keys, marked when those keys change.
     pub watched: WatchRegistry,
+    /// Blocked calls (BLPOP, ...), re-run when the keys they wait on change.
+    pub blocked: BlockedRegistry,
 }
 
 impl Keyspace {
@@ -125,6 +128,7 @@ impl Keyspace {
             dirty: 0,
             rng: SmallRng::from_os_rng(),
             watched: WatchRegistry::default(),
+            blocked: BlockedRegistry::default(),
         }
     }
 

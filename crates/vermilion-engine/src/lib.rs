@@ -4,6 +4,7 @@
 //! [`Engine::open`] → [`Engine::connect`] → [`Client::execute`] → [`Reply`].
 
 pub mod alloc;
+pub mod blocking;
 mod client;
 pub mod clock;
 pub mod commands;
@@ -19,7 +20,8 @@ pub mod reply;
 pub mod types;
 pub mod util;
 
-pub use client::{Client, ClientKind, ClientShared, ConnectionInfo};
+pub use blocking::Waiter;
+pub use client::{Client, ClientKind, ClientShared, ConnectionInfo, Outcome};
 pub use clock::Clock;
 pub use config::{Config, ConfigError};
 pub use engine::{Engine, EngineError, EngineStats};

@@ -240,15 +240,6 @@ fn lmpop_pops_from_the_first_non_empty_list() {
 }
 
 #[test]
-fn blocking_variants_are_not_declared_yet() {
-    let (_e, mut c) = setup();
-    for name in ["BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP"] {
-        let reply = run(&mut c, &format!("{name} k 0"));
-        assert!(reply.as_error().is_some_and(|e| e.starts_with("ERR unknown command")), "{name}: {reply:?}");
-    }
-}
-
-#[test]
 fn expired_lists_are_gone() {
     let (engine, mut c) = setup();
     assert_eq!(run(&mut c, "RPUSH l a b"), int(2));

@@ -415,3 +415,43 @@ fn arity_and_key_specs() {
     assert_eq!(run(&mut c, "COMMAND GETKEYS ZMPOP 2 a b MIN"), members("a b"));
     assert_eq!(run(&mut c, "COMMAND GETKEYS ZRANGESTORE d s 0 1"), members("d s"));
 }
+
+#[test]
+#[ignore]
+fn scale_probe() {
+    let (_e, mut c) = setup();
+    let t = std::time::Instant::now();
+    for chunk in 0..2000 {
+        let mut argv: Vec<Vec<u8>> = vec![b"ZADD".to_vec(), b"big".to_vec()];
+        for i in 0..1000 {
+            let n = chunk * 1000 + i;
+            argv.push(format!("{}", (n * 7919) % 1_000_003).into_bytes());
+            argv.push(format!("member:{n}").into_bytes());
+        }
+        let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
+        c.execute(&refs);
+    }
+    eprintln!("2M zadd: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for i in 0..100_000 {
+        run(&mut c, &format!("ZRANK big member:{}", i * 13));
+    }
+    eprintln!("100k zrank: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for i in 0..100_000 {
+        run(&mut c, &format!("ZRANGE big {} {}", i * 17, i * 17 + 9));
+    }
+    eprintln!("100k zrange 10: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for i in 0..10_000 {
+        run(&mut c, &format!("ZRANGEBYSCORE big {} +inf LIMIT 0 5", i * 97));
+        run(&mut c, &format!("ZCOUNT big {} {}", i * 97, i * 98));
+    }
+    eprintln!("10k zrangebyscore+zcount: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    run(&mut c, "ZREMRANGEBYRANK big 0 999999");
+    eprintln!("remove 1M by rank: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    run(&mut c, "DEL big");
+    eprintln!("del: {:?}", t.elapsed());
+}

@@ -105,6 +105,24 @@ impl<'a> Args<'a> {
         Ok(String::from_utf8_lossy(self.bytes()?).into_owned())
     }
 
+    /// A blocking command's timeout in seconds (fractions allowed), as Redis's
+    /// `getTimeoutFromObjectOrReply`: the absolute deadline in ms, or `None` for 0 (forever).
+    pub fn timeout_seconds(arg: &[u8], now_ms: i64) -> Result<Option<i64>, Reply> {
+        let seconds = parse_f64(arg).ok_or(Reply::err("ERR timeout is not a float or out of range"))?;
+        let ms = (seconds * 1000.0).ceil();
+        if ms > i64::MAX as f64 {
+            return Err(Reply::err("ERR timeout is out of range"));
+        }
+        let ms = ms as i64;
+        if ms < 0 {
+            return Err(Reply::err("ERR timeout is negative"));
+        }
+        if ms == 0 {
+            return Ok(None);
+        }
+        ms.checked_add(now_ms).map(Some).ok_or(Reply::err("ERR timeout is out of range"))
+    }
+
     /// Fails with a syntax error if arguments are left over.
     pub fn finish(&self) -> Result<(), Reply> {
         if self.is_empty() {

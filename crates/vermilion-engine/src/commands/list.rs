@@ -1,6 +1,6 @@
 //! List commands. The push family shares one generic, as Redis's `pushGenericCommand`; so do
 //! the pops, and LMOVE with RPOPLPUSH. The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH,
-//! BLMPOP) belong with the engine's blocking machinery and are not declared here.
+//! BLMPOP) try the same work first and park on their keys when there is nothing to take.
 
 use std::ops::Range;
 
@@ -23,6 +23,13 @@ const MOVE_KEYS: &[KeySpec] = &[
 const MPOP_KEYS: &[KeySpec] = &[KeySpec {
     flags: key::RW | key::ACCESS | key::DELETE,
     begin: BeginSearch::Index(1),
+    find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 },
+    notes: "",
+}];
+const BLOCKING_POP_KEYS: &[KeySpec] = &[KeySpec::range(1, -2, 1, key::RW | key::ACCESS | key::DELETE)];
+const BLMPOP_KEYS: &[KeySpec] = &[KeySpec {
+    flags: key::RW | key::ACCESS | key::DELETE,
+    begin: BeginSearch::Index(2),
     find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 },
     notes: "",
 }];
@@ -68,6 +75,16 @@ pub static COMMANDS: &[Command] = &[
         .doc("6.2.0", "O(1)", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."),
     Command::new("rpoplpush", 3, Group::List, rpoplpush).flags(W).acl(LIST).keys(MOVE_KEYS)
         .doc("1.2.0", "O(1)", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."),
+    Command::new("blpop", -3, Group::List, blpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
+        .doc("2.0.0", "O(N) where N is the number of provided keys.", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    Command::new("brpop", -3, Group::List, brpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
+        .doc("2.0.0", "O(N) where N is the number of provided keys.", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    Command::new("blmove", 6, Group::List, blmove).flags(W | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
+        .doc("6.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
+    Command::new("brpoplpush", 4, Group::List, brpoplpush).flags(W | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
+        .doc("2.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
+    Command::new("blmpop", -5, Group::List, blmpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLMPOP_KEYS)
+        .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
     Command::new("lmpop", -4, Group::List, lmpop).flags(flag::WRITE).acl(LIST).keys(MPOP_KEYS)
         .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped."),
 ];
@@ -398,34 +415,114 @@ fn rpoplpush(ctx: &mut Ctx) -> CmdResult {
     move_generic(ctx, End::Tail, End::Head)
 }
 
+/// The arguments LMPOP and BLMPOP share: `numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`.
+struct MultiPop<'a> {
+    keys: &'a [&'a [u8]],
+    end: End,
+    count: usize,
+}
+
+impl<'a> MultiPop<'a> {
+    fn parse(args: &'a [&'a [u8]]) -> Result<Self, Reply> {
+        let numkeys = positive(args[0], Reply::err("ERR numkeys should be greater than 0"))?;
+        let rest = &args[1..];
+        if numkeys >= rest.len() {
+            return Err(errors::SYNTAX);
+        }
+        let (keys, options) = rest.split_at(numkeys);
+        let end = parse_end(options[0])?;
+        let mut count = None;
+        let mut options = options[1..].iter();
+        while let Some(word) = options.next() {
+            match (word.to_ascii_uppercase().as_slice(), options.next()) {
+                (b"COUNT", Some(value)) if count.is_none() => {
+                    count = Some(positive(value, Reply::err("ERR count should be greater than 0"))?);
+                }
+                _ => return Err(errors::SYNTAX),
+            }
+        }
+        Ok(MultiPop { keys, end, count: count.unwrap_or(1) })
+    }
+
+    /// Pops from the first non-empty list: `[key, [elements]]`, or `None` if all are empty.
+    fn pop(&self, ctx: &mut Ctx) -> Result<Option<Reply>, Reply> {
+        for key in self.keys {
+            let Some(list) = ctx.write_list(key)? else {
+                continue;
+            };
+            let popped = list.pop_many(self.count, self.end);
+            ctx.ks.dirty += popped.len() as u64;
+            ctx.delete_if_empty(key);
+            return Ok(Some(Reply::Array(vec![Reply::bulk(*key), bulk_array(popped)])));
+        }
+        Ok(None)
+    }
+}
+
 /// LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count] — pops from the first non-empty
 /// list and replies with its name and the elements.
 fn lmpop(ctx: &mut Ctx) -> CmdResult {
-    let numkeys = positive(ctx.args.bytes()?, Reply::err("ERR numkeys should be greater than 0"))?;
-    let rest = ctx.args.rest();
-    if numkeys >= rest.len() {
-        return Err(errors::SYNTAX);
+    let request = MultiPop::parse(ctx.args.rest())?;
+    Ok(request.pop(ctx)?.unwrap_or(Reply::NullArray))
+}
+
+/// BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
+fn blmpop(ctx: &mut Ctx) -> CmdResult {
+    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now)?;
+    let request = MultiPop::parse(ctx.args.rest())?;
+    match request.pop(ctx)? {
+        Some(reply) => Ok(reply),
+        None => ctx.block_on(request.keys, deadline, Reply::NullArray),
     }
-    let (keys, options) = rest.split_at(numkeys);
-    let end = parse_end(options[0])?;
-    let mut count = None;
-    let mut options = options[1..].iter();
-    while let Some(word) = options.next() {
-        match (word.to_ascii_uppercase().as_slice(), options.next()) {
-            (b"COUNT", Some(value)) if count.is_none() => {
-                count = Some(positive(value, Reply::err("ERR count should be greater than 0"))?);
-            }
-            _ => return Err(errors::SYNTAX),
-        }
-    }
+}
+
+/// The heart of BLPOP and BRPOP: `key [key ...] timeout`; pops from the first non-empty list
+/// and replies `[key, element]`.
+fn blocking_pop(ctx: &mut Ctx, end: End) -> CmdResult {
+    let args = ctx.args.rest();
+    let (timeout, keys) = args.split_last().expect("arity guarantees a timeout");
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
     for key in keys {
         let Some(list) = ctx.write_list(key)? else {
             continue;
         };
-        let popped = list.pop_many(count.unwrap_or(1), end);
-        ctx.ks.dirty += popped.len() as u64;
+        let element = list.pop(end).expect("stored lists are never empty");
+        ctx.ks.dirty += 1;
         ctx.delete_if_empty(key);
-        return Ok(Reply::Array(vec![Reply::bulk(*key), bulk_array(popped)]));
+        return Ok(Reply::Array(vec![Reply::bulk(*key), Reply::Bulk(element)]));
     }
-    Ok(Reply::NullArray)
+    ctx.block_on(keys, deadline, Reply::NullArray)
+}
+
+/// BLPOP key [key ...] timeout
+fn blpop(ctx: &mut Ctx) -> CmdResult {
+    blocking_pop(ctx, End::Head)
+}
+
+/// BRPOP key [key ...] timeout
+fn brpop(ctx: &mut Ctx) -> CmdResult {
+    blocking_pop(ctx, End::Tail)
+}
+
+/// The heart of BLMOVE and BRPOPLPUSH: LMOVE's work, or park on the source.
+fn blocking_move(ctx: &mut Ctx, from: End, to: End, timeout: &[u8]) -> CmdResult {
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
+    let source = ctx.args.peek().expect("arity guarantees a source");
+    if ctx.write_list(source)?.is_none() {
+        return ctx.block_on(&[source], deadline, Reply::Null);
+    }
+    move_generic(ctx, from, to)
+}
+
+/// BLMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout
+fn blmove(ctx: &mut Ctx) -> CmdResult {
+    let argv = ctx.args.argv();
+    let (from, to) = (parse_end(argv[3])?, parse_end(argv[4])?);
+    blocking_move(ctx, from, to, argv[5])
+}
+
+/// BRPOPLPUSH source destination timeout
+fn brpoplpush(ctx: &mut Ctx) -> CmdResult {
+    let timeout = ctx.args.argv()[3];
+    blocking_move(ctx, End::Tail, End::Head, timeout)
 }

@@ -32,7 +32,7 @@ pub use table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group
 use crate::client::ClientState;
 use crate::engine::Engine;
 use crate::keyspace::{Db, Entry, Keyspace};
-use crate::reply::errors;
+use crate::reply::{errors, Reply};
 use crate::types::Value;
 
 /// Every family's commands, in the order `COMMAND` lists them.
@@ -107,9 +107,25 @@ pub struct Ctx<'a> {
     pub ks: &'a mut Keyspace,
     pub args: Args<'a>,
     pub now: i64,
+    /// Whether a blocking command may park here (not inside MULTI, where it acts as if timed out).
+    pub(crate) may_block: bool,
+    /// Set by [`Ctx::block_on`]: the dispatcher parks the call instead of replying.
+    pub(crate) block: Option<crate::blocking::BlockRequest>,
 }
 
 impl<'a> Ctx<'a> {
+    /// Called by a blocking command that cannot serve itself now: park until one of `keys`
+    /// changes or `deadline_ms` (engine clock) passes. Where blocking is not allowed (inside
+    /// MULTI), replies `timeout_reply` at once, as Redis does.
+    pub fn block_on(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, timeout_reply: Reply) -> CmdResult {
+        if !self.may_block {
+            return Ok(timeout_reply);
+        }
+        let keys = keys.iter().map(|k| Box::<[u8]>::from(*k)).collect();
+        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply });
+        Ok(Reply::NullArray)
+    }
+
     /// The selected database.
     pub fn db(&mut self) -> &mut Db {
         &mut self.ks.dbs[self.client.db]

@@ -212,8 +212,8 @@ fn spop_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     Ok(Reply::Bulk(member))
 }
 
-/// When fewer than one in this many members would stay, SPOP with a count rebuilds the set from
-/// the survivors instead of popping one by one (Redis's `SPOP_MOVE_STRATEGY_MUL`).
+/// When the members left would be at most a fifth of those popped, SPOP with a count draws the
+/// survivors into a new set instead of popping one by one (Redis's `SPOP_MOVE_STRATEGY_MUL`).
 const SPOP_KEEP_RATIO: usize = 5;
 
 /// SPOP key count — a set reply of up to `count` members, all of them if the set is no bigger.

@@ -167,7 +167,9 @@ fn exec(ctx: &mut Ctx) -> CmdResult {
     let mut replies = Vec::with_capacity(multi.queued.len());
     for q in &multi.queued {
         let argv: Vec<&[u8]> = q.argv.iter().map(Vec::as_slice).collect();
-        replies.push(run_locked(ctx.engine, ctx.client, ctx.ks, q.cmd, &argv, q.first_arg, ctx.now));
+        // Inside EXEC nothing blocks: blocking commands answer as if their timeout passed.
+        let (reply, _) = run_locked(ctx.engine, ctx.client, ctx.ks, q.cmd, &argv, q.first_arg, ctx.now, false);
+        replies.push(reply);
     }
     Ok(Reply::Array(replies))
 }

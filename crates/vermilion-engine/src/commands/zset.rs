@@ -19,7 +19,7 @@ use super::Ctx;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
-use crate::types::zset::{parse_score, LexRange, ScoreRange};
+use crate::types::zset::{parse_score, Bounds, LexRange, ScoreRange};
 use crate::types::set::Member;
 use crate::types::{SetValue, Value, ZSetValue};
 use crate::util::parse_i64;
@@ -294,13 +294,13 @@ fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
         ctx.args.bytes()?;
     }
     let rest = ctx.args.rest();
-    if rest.is_empty() || rest.len() % 2 != 0 {
+    if rest.is_empty() || !rest.len().is_multiple_of(2) {
         return Err(errors::SYNTAX);
     }
     if opts.nx && opts.xx {
         return Err(Reply::err("ERR XX and NX options at the same time are not compatible"));
     }
-    if (opts.gt && opts.nx) || (opts.lt && opts.nx) || (opts.gt && opts.lt) {
+    if (opts.nx && (opts.gt || opts.lt)) || (opts.gt && opts.lt) {
         return Err(Reply::err("ERR GT, LT, and/or NX options at the same time are not compatible"));
     }
     if opts.incr && rest.len() > 2 {
@@ -446,16 +446,38 @@ impl Query {
         })
     }
 
-    /// The ascending ranks this query selects in `zset`; rank queries count from the top when
-    /// `reverse`.
-    fn ranks(&self, zset: &ZSetValue, reverse: bool) -> Range<usize> {
+    /// The score or lex bounds of a by-score or by-lex query.
+    fn bounds(&self) -> Option<&dyn Bounds> {
         match self {
-            Query::Rank(start, stop) => {
-                let ranks = clamp_ranks(*start, *stop, zset.len());
-                if reverse { zset.len() - ranks.end..zset.len() - ranks.start } else { ranks }
-            }
-            Query::Score(range) => zset.score_ranks(range),
-            Query::Lex(range) => zset.lex_ranks(range),
+            Query::Rank(..) => None,
+            Query::Score(range) => Some(range),
+            Query::Lex(range) => Some(range),
+        }
+    }
+
+    /// The elements this query selects, in reply order. Rank queries count from the top when
+    /// `reverse`. Bounded queries walk as Redis does: from the first (or last) element in range,
+    /// skip `offset` elements unchecked, then take up to `count` while still in range.
+    fn select<'a>(&'a self, zset: &'a ZSetValue, reverse: bool, limit: Option<(i64, i64)>) -> Box<dyn Iterator<Item = (&'a [u8], f64)> + 'a> {
+        let Some(bounds) = self.bounds() else {
+            let Query::Rank(start, stop) = *self else { unreachable!("only rank queries have no bounds") };
+            let ranks = clamp_ranks(start, stop, zset.len());
+            let ranks = if reverse { zset.len() - ranks.end..zset.len() - ranks.start } else { ranks };
+            return Box::new(zset.range(ranks, reverse));
+        };
+        let (offset, count) = limit.unwrap_or((0, -1));
+        let Ok(offset) = usize::try_from(offset) else { return Box::new(std::iter::empty()) };
+        let take = usize::try_from(count).unwrap_or(usize::MAX);
+        if reverse {
+            let Some(start) = zset.last_in_range(bounds).and_then(|last| last.checked_sub(offset)) else {
+                return Box::new(std::iter::empty());
+            };
+            Box::new(zset.range(0..start + 1, true).take(take).take_while(move |&(m, s)| !bounds.below_min(m, s)))
+        } else {
+            let Some(start) = zset.first_in_range(bounds).map(|first| first.saturating_add(offset)) else {
+                return Box::new(std::iter::empty());
+            };
+            Box::new(zset.range(start..zset.len(), false).take(take).take_while(move |&(m, s)| !bounds.above_max(m, s)))
         }
     }
 }
@@ -470,24 +492,6 @@ fn clamp_ranks(start: i64, stop: i64, len: usize) -> Range<usize> {
         return 0..0;
     }
     start as usize..stop.min(len - 1) as usize + 1
-}
-
-/// Applies `LIMIT offset count` to ascending `ranks` walked in the given direction: a negative
-/// offset selects nothing, a negative count everything after the offset.
-fn apply_limit(ranks: Range<usize>, limit: Option<(i64, i64)>, reverse: bool) -> Range<usize> {
-    let Some((offset, count)) = limit else { return ranks };
-    if offset < 0 || offset as u64 >= ranks.len() as u64 {
-        return 0..0;
-    }
-    let offset = offset as usize;
-    let take = if count < 0 { usize::MAX } else { count as usize };
-    if reverse {
-        let end = ranks.end - offset;
-        end.saturating_sub(take).max(ranks.start)..end
-    } else {
-        let start = ranks.start + offset;
-        start..start.saturating_add(take).min(ranks.end)
-    }
 }
 
 /// How one ZRANGE-family command reads its arguments.
@@ -572,9 +576,8 @@ fn zrange_generic(ctx: &mut Ctx, cmd: RangeCommand) -> CmdResult {
             None => Ok(Reply::Array(Vec::new())),
         };
     };
-    let ranks = apply_limit(query.ranks(zset, reverse), limit, reverse);
     let zset: &ZSetValue = zset;
-    let entries = zset.range(ranks, reverse);
+    let entries = query.select(zset, reverse, limit);
     match dst {
         Some(dst) => {
             let members = entries.map(|(m, s)| (m.to_vec(), s)).collect();
@@ -597,7 +600,8 @@ fn zlexcount(ctx: &mut Ctx) -> CmdResult {
 fn count_generic(ctx: &mut Ctx, kind: RangeKind) -> CmdResult {
     let key = ctx.args.bytes()?;
     let query = Query::parse(kind, ctx.args.bytes()?, ctx.args.bytes()?)?;
-    let count = ctx.read_zset(key)?.map_or(0, |z| query.ranks(z, false).len());
+    let bounds = query.bounds().expect("counts take bounds");
+    let count = ctx.read_zset(key)?.map_or(0, |z| z.count_in(bounds));
     Ok(Reply::Integer(count as i64))
 }
 
@@ -619,9 +623,10 @@ fn zremrangebylex(ctx: &mut Ctx) -> CmdResult {
 fn remrange_generic(ctx: &mut Ctx, kind: RangeKind) -> CmdResult {
     let key = ctx.args.bytes()?;
     let query = Query::parse(kind, ctx.args.bytes()?, ctx.args.bytes()?)?;
-    let removed = update_zset(ctx, key, false, |zset| {
-        let ranks = query.ranks(zset, false);
-        zset.remove_ranks(ranks)
+    let removed = update_zset(ctx, key, false, |zset| match &query {
+        Query::Rank(start, stop) => zset.remove_ranks(clamp_ranks(*start, *stop, zset.len())),
+        Query::Score(range) => zset.remove_in(range),
+        Query::Lex(range) => zset.remove_in(range),
     })?
     .unwrap_or(0);
     ctx.ks.dirty += removed as u64;
@@ -659,13 +664,16 @@ fn zpop_command(ctx: &mut Ctx, max: bool) -> CmdResult {
     Ok(popped_reply(popped, nested))
 }
 
+/// Popped elements, in pop order.
+type Popped = Vec<(Vec<u8>, f64)>;
+
 /// Pops up to `count` elements from one end; `None` if the key is missing.
-fn pop(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) -> Result<Option<Vec<(Vec<u8>, f64)>>, Reply> {
+fn pop(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) -> Result<Option<Popped>, Reply> {
     let popped = update_zset(ctx, key, false, |zset| {
         let len = zset.len();
         let n = (count as u64).min(len as u64) as usize;
         let ranks = if max { len - n..len } else { 0..n };
-        let popped: Vec<(Vec<u8>, f64)> = zset.range(ranks.clone(), max).map(|(m, s)| (m.to_vec(), s)).collect();
+        let popped: Popped = zset.range(ranks.clone(), max).map(|(m, s)| (m.to_vec(), s)).collect();
         zset.remove_ranks(ranks);
         popped
     })?;
@@ -675,7 +683,7 @@ fn pop(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) -> Result<Option<Vec<(V
     Ok(popped)
 }
 
-fn popped_reply(popped: Vec<(Vec<u8>, f64)>, nested: bool) -> Reply {
+fn popped_reply(popped: Popped, nested: bool) -> Reply {
     let mut out = Vec::with_capacity(popped.len() * 2);
     for (member, score) in popped {
         if nested {
@@ -1172,15 +1180,5 @@ mod tests {
         assert_eq!(clamp_ranks(5, 10, 5), 0..0);
         assert_eq!(clamp_ranks(-2, -1, 5), 3..5);
         assert_eq!(clamp_ranks(0, -6, 5), 0..0);
-    }
-
-    #[test]
-    fn limits_walk_from_the_right_end() {
-        assert_eq!(apply_limit(2..8, Some((1, 2)), false), 3..5);
-        assert_eq!(apply_limit(2..8, Some((1, 2)), true), 5..7);
-        assert_eq!(apply_limit(2..8, Some((1, -1)), true), 2..7);
-        assert_eq!(apply_limit(2..8, Some((-1, 2)), false), 0..0);
-        assert_eq!(apply_limit(2..8, Some((6, 2)), false), 0..0);
-        assert!(apply_limit(2..8, Some((0, 0)), false).is_empty());
     }
 }

@@ -111,8 +111,8 @@ impl HashValue {
     /// A source of uniformly random pairs, each draw O(1).
     pub fn sampler(&self) -> PairSampler<'_> {
         match &self.0 {
-            Encoding::Listpack(pack) => PairSampler::Packed(pack.iter().collect()),
-            Encoding::Table(table) => PairSampler::Table(table),
+            Encoding::Listpack(pack) => PairSampler(Sampling::Packed(pack.iter().collect())),
+            Encoding::Table(table) => PairSampler(Sampling::Table(table)),
         }
     }
 
@@ -140,16 +140,19 @@ impl HashValue {
 }
 
 /// Uniformly random pairs of a hash that is not empty.
-pub enum PairSampler<'a> {
+pub struct PairSampler<'a>(Sampling<'a>);
+
+enum Sampling<'a> {
+    /// A packed hash's pairs, gathered once so each draw is an index.
     Packed(Vec<(&'a [u8], &'a [u8])>),
     Table(&'a Dict<Box<[u8]>>),
 }
 
 impl<'a> PairSampler<'a> {
     pub fn draw(&self, rng: &mut impl Rng) -> (&'a [u8], &'a [u8]) {
-        match self {
-            PairSampler::Packed(pairs) => pairs[rng.random_range(0..pairs.len())],
-            PairSampler::Table(table) => {
+        match &self.0 {
+            Sampling::Packed(pairs) => pairs[rng.random_range(0..pairs.len())],
+            Sampling::Table(table) => {
                 let (field, value) = table.random_entry(rng).expect("a stored hash is never empty");
                 (field, value)
             }

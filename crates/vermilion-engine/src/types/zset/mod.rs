@@ -15,7 +15,7 @@ mod skiplist;
 
 use std::ops::Range;
 
-pub use range::{LexBound, LexRange, ScoreRange};
+pub use range::{Bounds, LexBound, LexRange, ScoreRange};
 pub use score::parse_score;
 pub use skiplist::precedes;
 use skiplist::{SkipList, Walk};
@@ -207,19 +207,71 @@ impl ZSetValue {
         }
     }
 
-    /// The ranks of the elements whose scores fall in `range`.
-    pub fn score_ranks(&self, range: &ScoreRange) -> Range<usize> {
-        let start = self.count_while(|_, s| range.below_min(s));
-        let end = self.count_while(|_, s| !range.above_max(s));
-        start..end.max(start)
+    /// The rank where a forward walk over `bounds` starts, as Redis's `zslFirstInRange` /
+    /// `zslFirstInLexRange`: the first element not below the minimum, if it is not past the
+    /// maximum. `None` when nothing is in range.
+    pub fn first_in_range(&self, bounds: &(impl Bounds + ?Sized)) -> Option<usize> {
+        if !self.may_hold(bounds) {
+            return None;
+        }
+        let first = self.count_while(|m, s| bounds.below_min(m, s));
+        let (member, score) = self.at_rank(first)?;
+        (!bounds.above_max(member, score)).then_some(first)
     }
 
-    /// The ranks of the elements whose members fall in `range` (meaningful when all scores are
-    /// equal, as in Redis).
-    pub fn lex_ranks(&self, range: &LexRange) -> Range<usize> {
-        let start = self.count_while(|m, _| range.below_min(m));
-        let end = self.count_while(|m, _| !range.above_max(m));
-        start..end.max(start)
+    /// The rank where a backward walk over `bounds` starts (Redis's `zslLastInRange` /
+    /// `zslLastInLexRange`): the last element not past the maximum, if it is not below the
+    /// minimum.
+    pub fn last_in_range(&self, bounds: &(impl Bounds + ?Sized)) -> Option<usize> {
+        if !self.may_hold(bounds) {
+            return None;
+        }
+        let last = match &self.repr {
+            // Redis scans a listpack from its tail.
+            Repr::Listpack(entries) => entries.iter().rposition(|(m, s)| !bounds.above_max(m, *s))?,
+            Repr::Skiplist(indexed) => indexed.order.count_while(|m, s| !bounds.above_max(m, s)).checked_sub(1)?,
+        };
+        let (member, score) = self.at_rank(last)?;
+        (!bounds.below_min(member, score)).then_some(last)
+    }
+
+    /// Redis's quick rejection: valid bounds, the tail not below the minimum and the head not
+    /// past the maximum.
+    fn may_hold(&self, bounds: &(impl Bounds + ?Sized)) -> bool {
+        let (Some((first, first_score)), Some((last, last_score))) = (self.at_rank(0), self.last()) else {
+            return false;
+        };
+        !bounds.is_void() && !bounds.below_min(last, last_score) && !bounds.above_max(first, first_score)
+    }
+
+    fn last(&self) -> Option<(&[u8], f64)> {
+        self.range(0..self.len(), true).next()
+    }
+
+    /// How many elements a forward walk from `start` meets before one passes the maximum.
+    fn run_from(&self, start: usize, bounds: &(impl Bounds + ?Sized)) -> usize {
+        self.range(start..self.len(), false).take_while(|&(m, s)| !bounds.above_max(m, s)).count()
+    }
+
+    /// ZCOUNT / ZLEXCOUNT, as Redis counts: a walk in a listpack, rank arithmetic (O(log n))
+    /// between the first and last elements in range in a skiplist.
+    pub fn count_in(&self, bounds: &(impl Bounds + ?Sized)) -> usize {
+        let Some(first) = self.first_in_range(bounds) else { return 0 };
+        match &self.repr {
+            Repr::Listpack(_) => self.run_from(first, bounds),
+            Repr::Skiplist(_) => match self.last_in_range(bounds) {
+                Some(last) => (last + 1).saturating_sub(first),
+                None => self.len() - first,
+            },
+        }
+    }
+
+    /// ZREMRANGEBYSCORE / ZREMRANGEBYLEX: removes the walk from the first element in range up to
+    /// the first past the maximum; returns how many were removed.
+    pub fn remove_in(&mut self, bounds: &(impl Bounds + ?Sized)) -> usize {
+        let Some(first) = self.first_in_range(bounds) else { return 0 };
+        let run = self.run_from(first, bounds);
+        self.remove_ranks(first..first + run)
     }
 
     /// The elements at `ranks` (ascending ranks), lowest first or, if `reverse`, highest first.
@@ -388,7 +440,9 @@ mod tests {
         assert_eq!(members(&small), members(&big));
         assert_eq!(members(&small)[0], ("f".to_string(), -1.0));
         let range = ScoreRange { min: 0.0, min_exclusive: true, max: 2.0, max_exclusive: false };
-        assert_eq!(small.score_ranks(&range), big.score_ranks(&range));
+        assert_eq!(small.count_in(&range), big.count_in(&range));
+        assert_eq!(small.first_in_range(&range), big.first_in_range(&range));
+        assert_eq!(small.last_in_range(&range), big.last_in_range(&range));
         assert_eq!(small.rank(b"c"), big.rank(b"c"));
         let reversed: Vec<_> = small.range(1..4, true).map(|(m, _)| m.to_vec()).collect();
         assert_eq!(reversed, big.range(1..4, true).map(|(m, _)| m.to_vec()).collect::<Vec<_>>());

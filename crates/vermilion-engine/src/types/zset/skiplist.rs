@@ -162,8 +162,8 @@ impl SkipList {
             *self.link_mut(x, l) = Link { next: before.next, span: before.span - jumped };
             *self.link_mut(update[l], l) = Link { next: x, span: jumped + 1 };
         }
-        for l in level..self.level {
-            self.link_mut(update[l], l).span += 1;
+        for (l, &pred) in update.iter().enumerate().take(self.level).skip(level) {
+            self.link_mut(pred, l).span += 1;
         }
         let prev = if update[0] == HEAD { NIL } else { update[0] };
         self.nodes[x as usize].prev = prev;
@@ -176,9 +176,9 @@ impl SkipList {
 
     /// Unlinks `x`, whose predecessors on every level are in `update`.
     fn unlink(&mut self, x: NodeId, update: &[NodeId; MAX_LEVEL]) -> Box<[u8]> {
-        for l in 0..self.level {
+        for (l, &pred) in update.iter().enumerate().take(self.level) {
             let x_link = self.nodes[x as usize].links.get(l).copied();
-            let link = self.link_mut(update[l], l);
+            let link = self.link_mut(pred, l);
             match x_link {
                 Some(x_link) if link.next == x => {
                     link.span += x_link.span;
@@ -298,12 +298,17 @@ mod tests {
     use std::collections::BTreeSet;
 
     /// Orders like the skiplist: score, then member (scores here are never NaN).
-    #[derive(PartialEq, PartialOrd, Clone)]
+    #[derive(PartialEq, Clone)]
     struct Key(f64, Vec<u8>);
     impl Eq for Key {}
     impl Ord for Key {
         fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-            self.partial_cmp(other).unwrap()
+            self.0.total_cmp(&other.0).then_with(|| self.1.cmp(&other.1))
+        }
+    }
+    impl PartialOrd for Key {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
         }
     }
 

@@ -1,0 +1,142 @@
+mod common;
+
+use std::thread;
+use std::time::Duration;
+
+use common::*;
+use vermilion_engine::{ConnectionInfo, Outcome, Reply};
+
+fn start(c: &mut vermilion_engine::Client, line: &str) -> Outcome {
+    let words: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+    c.start(&words)
+}
+
+fn pair(key: &str, value: &str) -> Reply {
+    Reply::Array(vec![bulk(key), bulk(value)])
+}
+
+#[test]
+fn blpop_serves_at_once_when_data_is_there() {
+    let (_e, mut c) = setup();
+    run(&mut c, "RPUSH b x y");
+    assert_eq!(run(&mut c, "BLPOP a b 0"), pair("b", "x"));
+    assert_eq!(run(&mut c, "BRPOP a b 0"), pair("b", "y"));
+    assert_eq!(run(&mut c, "EXISTS b"), int(0), "an emptied list is deleted");
+    assert_eq!(run(&mut c, "BLPOP a -1"), err("ERR timeout is negative"));
+    assert_eq!(run(&mut c, "BLPOP a x"), err("ERR timeout is not a float or out of range"));
+    run(&mut c, "SET s v");
+    assert_eq!(run(&mut c, "BLPOP s 0"), err("WRONGTYPE Operation against a key holding the wrong kind of value"));
+}
+
+#[test]
+fn a_push_from_another_client_wakes_the_waiter() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(waiter) = start(&mut a, "BLPOP q1 q2 0") else { panic!("should block") };
+    assert!(waiter.try_take().is_none());
+    assert_eq!(run(&mut b, "RPUSH q2 job"), int(1));
+    assert_eq!(waiter.try_take(), Some(pair("q2", "job")));
+    assert_eq!(run(&mut b, "EXISTS q2"), int(0), "the waiter took the element atomically");
+}
+
+#[test]
+fn waiters_are_served_first_come_first_served() {
+    let (engine, mut pusher) = setup();
+    let mut first = engine.connect(ConnectionInfo::embedded("test"));
+    let mut second = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(w1) = start(&mut first, "BRPOP q 0") else { panic!() };
+    let Outcome::Blocked(w2) = start(&mut second, "BRPOP q 0") else { panic!() };
+    run(&mut pusher, "LPUSH q a");
+    assert_eq!(w1.try_take(), Some(pair("q", "a")));
+    assert!(w2.try_take().is_none());
+    run(&mut pusher, "LPUSH q b c");
+    assert_eq!(w2.try_take(), Some(pair("q", "b")));
+    assert_eq!(run(&mut pusher, "LRANGE q 0 -1"), Reply::Array(vec![bulk("c")]));
+}
+
+#[test]
+fn timeouts_follow_the_engine_clock() {
+    let (engine, mut a) = setup();
+    let Outcome::Blocked(waiter) = start(&mut a, "BLPOP q 1.5") else { panic!() };
+    engine.advance_time(1499);
+    assert!(waiter.try_take().is_none());
+    engine.advance_time(1);
+    assert_eq!(waiter.try_take(), Some(Reply::NullArray));
+    let Outcome::Blocked(waiter) = start(&mut a, "BLMOVE src dst LEFT RIGHT 1") else { panic!() };
+    engine.advance_time(1000);
+    assert_eq!(waiter.try_take(), Some(Reply::Null));
+}
+
+#[test]
+fn cancel_unparks_and_a_later_push_stays() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(waiter) = start(&mut a, "BLPOP q 0") else { panic!() };
+    assert_eq!(waiter.cancel(), Reply::NullArray);
+    run(&mut b, "RPUSH q x");
+    assert_eq!(run(&mut b, "LLEN q"), int(1));
+}
+
+#[test]
+fn blmove_chains_wake_the_next_waiter() {
+    let (engine, mut pusher) = setup();
+    let mut mover = engine.connect(ConnectionInfo::embedded("test"));
+    let mut consumer = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(moved) = start(&mut mover, "BLMOVE in out RIGHT LEFT 0") else { panic!() };
+    let Outcome::Blocked(consumed) = start(&mut consumer, "BLPOP out 0") else { panic!() };
+    run(&mut pusher, "RPUSH in job");
+    assert_eq!(moved.try_take(), Some(bulk("job")));
+    assert_eq!(consumed.try_take(), Some(pair("out", "job")));
+}
+
+#[test]
+fn a_key_of_another_type_keeps_the_waiter_waiting() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(waiter) = start(&mut a, "BLPOP k 0") else { panic!() };
+    run(&mut b, "SET k v");
+    assert!(waiter.try_take().is_none());
+    run(&mut b, "DEL k");
+    run(&mut b, "RPUSH k x");
+    assert_eq!(waiter.try_take(), Some(pair("k", "x")));
+}
+
+#[test]
+fn inside_multi_blocking_commands_do_not_block() {
+    let (_e, mut c) = setup();
+    run(&mut c, "MULTI");
+    run(&mut c, "BLPOP q 0");
+    run(&mut c, "BLMOVE a b LEFT LEFT 0");
+    run(&mut c, "BLMPOP 0 1 q LEFT");
+    assert_eq!(run(&mut c, "EXEC"), Reply::Array(vec![Reply::NullArray, Reply::Null, Reply::NullArray]));
+}
+
+#[test]
+fn blmpop_pops_several() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(waiter) = start(&mut a, "BLMPOP 0 2 x y RIGHT COUNT 2") else { panic!() };
+    run(&mut b, "RPUSH y 1 2 3");
+    assert_eq!(
+        waiter.try_take(),
+        Some(Reply::Array(vec![bulk("y"), Reply::Array(vec![bulk("3"), bulk("2")])]))
+    );
+}
+
+#[test]
+fn execute_waits_on_a_thread_until_served() {
+    let (engine, mut a) = setup();
+    let pusher = {
+        let engine = engine.clone();
+        thread::spawn(move || {
+            let mut b = engine.connect(ConnectionInfo::embedded("test"));
+            // Push only once the waiter is parked, so the test never depends on timing.
+            while engine.blocked_clients() == 0 {
+                thread::sleep(Duration::from_millis(1));
+            }
+            run(&mut b, "RPUSH q done");
+        })
+    };
+    assert_eq!(run(&mut a, "BLPOP q 0"), pair("q", "done"));
+    pusher.join().unwrap();
+}
