@@ -45,7 +45,7 @@ class Redis extends IORedis {
     const lazyConnect = args.some((arg) => isOptions(arg) && arg.lazyConnect);
     super({ lazyConnect: true, engine }, ...args);
     this.options.lazyConnect = lazyConnect;
-    this[kEmbedded] = { engine, session: null, execute: null, fast: allowsFastCommands(this.options) };
+    this[kEmbedded] = { engine, session: null, execute: null, fast: allowsFastCommands(this.options), blocked: false, queue: [] };
     if (!lazyConnect) this.connect().catch(noop);
   }
 
@@ -81,19 +81,54 @@ class Redis extends IORedis {
       command.reject(new Error(CONNECTION_CLOSED));
       return command.promise;
     }
-    const reply = state.execute(command.name, command.args, command.replyEncoding !== 'utf8');
-    if (reply === undefined) {
-      // Killed by another client (CLIENT KILL): the command never ran.
-      closeSession(this, state);
-      command.reject(new Error(CONNECTION_CLOSED));
-    } else if (reply instanceof ReplyError) {
-      reply.command = { name: command.name, args: command.args };
-      command.reject(reply);
-    } else {
-      command.resolve(reply);
-      afterCommand(this, state, command);
+    if (state.blocked) {
+      // Like a connection waiting on BLPOP: later commands run once it is answered.
+      state.queue.push(command);
+      return command.promise;
     }
+    const reply = state.execute(command.name, command.args, command.replyEncoding !== 'utf8');
+    if (isThenable(reply)) {
+      // A blocking command parked in the engine; the event loop keeps running meanwhile.
+      state.blocked = true;
+      reply.then((value) => {
+        state.blocked = false;
+        if (state.session === null) command.reject(new Error(CONNECTION_CLOSED));
+        else settle(this, state, command, value);
+        drainQueue(this, state);
+      });
+      return command.promise;
+    }
+    settle(this, state, command, reply);
     return command.promise;
+  }
+}
+
+/** Whether `value` is a promise; the addon's promises may come from another realm (vm contexts). */
+function isThenable(value) {
+  return value !== null && typeof value === 'object' && typeof value.then === 'function';
+}
+
+/** Settles an ioredis command with the engine's reply. */
+function settle(redis, state, command, reply) {
+  if (reply === undefined) {
+    // Killed by another client (CLIENT KILL): the command never ran.
+    closeSession(redis, state);
+    command.reject(new Error(CONNECTION_CLOSED));
+  } else if (reply instanceof ReplyError) {
+    reply.command = { name: command.name, args: command.args };
+    command.reject(reply);
+  } else {
+    command.resolve(reply);
+    afterCommand(redis, state, command);
+  }
+}
+
+/** Runs the commands that waited behind a blocking command, until one blocks again. */
+function drainQueue(redis, state) {
+  while (state.queue.length > 0 && !state.blocked) {
+    const command = state.queue.shift();
+    if (state.session === null) command.reject(new Error(CONNECTION_CLOSED));
+    else redis.sendCommand(command);
   }
 }
 

@@ -87,6 +87,14 @@ impl BlockedCall {
         }
     }
 
+    /// A copy of the reply, leaving it for whoever waits on the call.
+    fn peek(&self) -> Option<Reply> {
+        match &*self.state.lock() {
+            CallState::Done(reply) => Some(reply.clone()),
+            _ => None,
+        }
+    }
+
     fn is_waiting(&self) -> bool {
         matches!(*self.state.lock(), CallState::Waiting)
     }
@@ -173,6 +181,8 @@ impl BlockedRegistry {
 
 /// A face's handle on a parked call. Await it (it is a `Future`), wait on it from a thread, or
 /// register a callback; when the face gives up (timeout, disconnect) it calls [`Waiter::cancel`].
+/// Clones share the one call.
+#[derive(Clone)]
 pub struct Waiter {
     pub(crate) call: Arc<BlockedCall>,
     pub(crate) engine: Arc<Engine>,
@@ -249,15 +259,16 @@ impl Waiter {
     }
 
     /// Gives up waiting: unparks the call and returns its reply — the served one if serving won
-    /// the race, else the command's timeout reply.
-    pub fn cancel(self) -> Reply {
+    /// the race, else the command's timeout reply. Anyone still waiting on a clone of this
+    /// waiter gets the same reply.
+    pub fn cancel(&self) -> Reply {
         {
             let mut ks = self.engine.keyspace.lock();
             ks.blocked.unpark(&self.call);
         }
         let timeout = self.call.timeout_reply.clone();
         self.call.resolve(timeout);
-        self.call.take().unwrap_or(Reply::NullArray)
+        self.call.peek().or_else(|| self.call.take()).unwrap_or(Reply::NullArray)
     }
 }
 

@@ -225,6 +225,22 @@ impl<V> Dict<V> {
     }
 }
 
+impl<V: Clone> Clone for Dict<V> {
+    fn clone(&self) -> Self {
+        let mut copy = Dict::new();
+        for (key, value) in self.iter() {
+            copy.insert_new(key.into(), value.clone());
+        }
+        copy
+    }
+}
+
+impl<V> std::fmt::Debug for Dict<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dict").field("len", &self.len).field("buckets", &self.buckets.len()).finish()
+    }
+}
+
 impl<V> Drop for Dict<V> {
     fn drop(&mut self) {
         self.clear();

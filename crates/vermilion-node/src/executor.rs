@@ -10,12 +10,13 @@ use std::ptr;
 use std::rc::Rc;
 
 use napi::bindgen_prelude::{External, ToNapiValue};
-use napi::{sys, Env, Error, JsError, Result};
+use napi::{sys, Env, Error, JsError, JsValue, Result};
 use napi_derive::napi;
 
 use crate::argv::check;
 use crate::reply::to_js;
 use crate::session::SharedSession;
+use vermilion_engine::{Outcome, Waiter};
 
 /// Returns `execute(name, args, buffers)` for `session`: runs one command (name and arguments
 /// as strings, Buffers, or values coerced to strings) and returns its reply, with text as
@@ -99,18 +100,46 @@ unsafe fn execute_call(
     let mut buffers = false;
     check(sys::napi_get_value_bool(env, argv[2], &mut buffers))?;
     let session = &*data.cast::<SharedSession>();
-    let reply = session
+    let mut borrowed = session
         .try_borrow_mut()
-        .map_err(|_| Error::from_reason("vermilion: command re-entered its own client"))?
-        .execute(env, argv[0], argv[1])?;
-    match reply {
-        Some(reply) => to_js(env, &reply, buffers),
+        .map_err(|_| Error::from_reason("vermilion: command re-entered its own client"))?;
+    let outcome = borrowed.execute(env, argv[0], argv[1])?;
+    match outcome {
+        Some(Outcome::Reply(reply)) => to_js(env, &reply, buffers),
+        Some(Outcome::Blocked(waiter)) => {
+            borrowed.blocked = Some(waiter.clone());
+            blocked_promise(env, waiter, buffers)
+        }
         None => {
             let mut undefined = ptr::null_mut();
             check(sys::napi_get_undefined(env, &mut undefined))?;
             Ok(undefined)
         }
     }
+}
+
+/// A JS value made natively, handed through napi-rs's promise machinery as is.
+struct Raw(sys::napi_value);
+
+impl ToNapiValue for Raw {
+    unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        Ok(value.0)
+    }
+}
+
+/// A promise of a parked call's reply. A plain thread waits for it (served, timed out or
+/// cancelled) and settles the promise on the JS thread; the event loop never blocks.
+unsafe fn blocked_promise(env: sys::napi_env, waiter: Waiter, buffers: bool) -> Result<sys::napi_value> {
+    let env = Env::from_raw(env);
+    let (deferred, promise) = env.create_deferred()?;
+    std::thread::Builder::new()
+        .name("vermilion-blocked".into())
+        .spawn(move || {
+            let reply = waiter.wait();
+            deferred.resolve(move |env| Ok(Raw(unsafe { to_js(env.raw(), &reply, buffers)? })));
+        })
+        .map_err(|e| Error::from_reason(format!("vermilion: cannot wait for a blocking command: {e}")))?;
+    Ok(promise.raw())
 }
 
 unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::External;
 use napi_derive::napi;
-use vermilion_engine::{Client, ConnectionInfo, Engine, Reply};
+use vermilion_engine::{Client, ConnectionInfo, Engine, Outcome, Waiter};
 
 use crate::argv::ArgvReader;
 
@@ -18,11 +18,15 @@ pub struct Session {
     /// `None` once disconnected; the engine then forgets the client.
     client: Option<Client>,
     argv: ArgvReader,
+    /// The parked call of a blocking command (BLPOP, ...) still waiting, so a disconnect can
+    /// cancel it.
+    pub blocked: Option<Waiter>,
 }
 
 impl Session {
-    /// Runs one command read from JS values; `None` when the client is closed (after QUIT, a
-    /// disconnect, or `CLIENT KILL`), in which case the command does not run.
+    /// Runs (or, for a blocking command that must wait, parks) one command read from JS values;
+    /// `None` when the client is closed (after QUIT, a disconnect, or `CLIENT KILL`), in which
+    /// case the command does not run.
     ///
     /// # Safety
     /// `env`, `name` and `args` must be live values of the current native call.
@@ -31,12 +35,12 @@ impl Session {
         env: napi::sys::napi_env,
         name: napi::sys::napi_value,
         args: napi::sys::napi_value,
-    ) -> napi::Result<Option<Reply>> {
+    ) -> napi::Result<Option<Outcome>> {
         let Some(client) = self.client.as_mut().filter(|c| !c.should_close()) else {
             return Ok(None);
         };
         self.argv
-            .read(env, name, args, |argv| client.execute(argv))
+            .read(env, name, args, |argv| client.start(argv))
             .map(Some)
     }
 }
@@ -48,6 +52,7 @@ pub fn connect(engine: &External<Arc<Engine>>) -> External<SharedSession> {
     External::new(Rc::new(RefCell::new(Session {
         client: Some(client),
         argv: ArgvReader::default(),
+        blocked: None,
     })))
 }
 
@@ -70,5 +75,9 @@ pub fn client_id(session: &External<SharedSession>) -> Option<i64> {
 /// Disconnects the client now instead of when its handle and executor are garbage-collected.
 #[napi]
 pub fn disconnect(session: &External<SharedSession>) {
-    session.borrow_mut().client = None;
+    let mut session = session.borrow_mut();
+    if let Some(waiter) = session.blocked.take() {
+        waiter.cancel();
+    }
+    session.client = None;
 }

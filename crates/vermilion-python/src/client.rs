@@ -9,11 +9,12 @@
 //! reconnect does over a socket.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
-use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineCore, Reply};
+use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineCore, Outcome, Reply, Waiter};
 
 use crate::argv::{split_command_name, Objects};
 use crate::codec::{Arg, TextCodec};
@@ -37,33 +38,46 @@ pub struct Client {
 }
 
 impl Client {
-    /// Runs one command and tells whether the session speaks RESP3 after it.
-    pub fn run(&self, argv: &[&[u8]]) -> (Reply, bool) {
-        let mut slot = self.session.lock();
+    /// Runs one command and tells whether the session speaks RESP3 after it. A blocking command
+    /// that must wait (BLPOP, ...) waits with the GIL released, so other Python threads — the
+    /// one that will push, say — keep running; Ctrl-C interrupts the wait.
+    pub fn run(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
+        // Another thread may hold this session through a long wait: never wait for it holding
+        // the GIL.
+        let mut slot = loop {
+            if let Some(slot) = self.session.try_lock() {
+                break slot;
+            }
+            // Wait for the holder without the GIL, then take the lock again with it.
+            py.detach(|| drop(self.session.lock()));
+        };
         let session = match slot.as_mut() {
             Some(session) if !session.should_close() => session,
             _ => match self.open_session() {
                 Ok(session) => slot.insert(session),
-                Err(refused) => return (refused, false),
+                Err(refused) => return Ok((refused, false)),
             },
         };
-        let reply = session.execute(argv);
+        let reply = match session.start(argv) {
+            Outcome::Reply(reply) => reply,
+            Outcome::Blocked(waiter) => wait_released(py, waiter)?,
+        };
         let resp3 = session.resp() == 3;
         if session.should_close() {
             *slot = None;
         }
-        (reply, resp3)
+        Ok((reply, resp3))
     }
 
     /// Runs one command and converts its reply; error replies raise.
     pub fn call<'py>(&self, py: Python<'py>, argv: &[&[u8]]) -> PyResult<Bound<'py, PyAny>> {
-        let (reply, resp3) = self.run(argv);
+        let (reply, resp3) = self.run(py, argv)?;
         reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode: true })
     }
 
     /// Runs one command for a native fast path, which shapes the reply itself.
     pub fn call_raw(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
-        match self.run(argv) {
+        match self.run(py, argv)? {
             (Reply::Error(line), _) => Err(PyErr::from_value(crate::redis_py::error_instance(py, &line)?)),
             ok => Ok(ok),
         }
@@ -91,7 +105,27 @@ impl Client {
         let mut objects = Objects::with_capacity(args.len());
         objects.extend_from_tuple(args);
         let encoded = objects.encode(&self.codec)?;
-        Ok(self.run(&command_argv(&encoded)))
+        self.run(args.py(), &command_argv(&encoded))
+    }
+}
+
+/// How often a blocked wait wakes to let Python handle signals (Ctrl-C).
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Waits for a parked call without the GIL, until it is served or its timeout passes.
+fn wait_released(py: Python<'_>, waiter: Waiter) -> PyResult<Reply> {
+    loop {
+        let slice = waiter.remaining().map_or(SIGNAL_CHECK_INTERVAL, |left| left.min(SIGNAL_CHECK_INTERVAL));
+        if let Some(reply) = py.detach(|| waiter.wait_for(slice)) {
+            return Ok(reply);
+        }
+        if waiter.remaining().is_some_and(|left| left.is_zero()) {
+            return Ok(waiter.cancel());
+        }
+        if let Err(interrupted) = py.check_signals() {
+            waiter.cancel();
+            return Err(interrupted);
+        }
     }
 }
 

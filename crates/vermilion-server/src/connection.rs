@@ -2,7 +2,8 @@
 //!
 //! Every request already buffered runs before anything is written, and all their replies leave
 //! in one write: a pipelining client costs one read and one write per batch, not per command.
-//! Commands run right on the connection task: `Client::execute` never blocks on I/O.
+//! Commands run right on the connection task (`Client::start` never blocks on I/O); a blocking
+//! command (BLPOP...) hands back a waiter the task awaits, so no thread is ever held up.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Notify;
 use tracing::{debug, warn};
-use vermilion_engine::Client;
+use vermilion_engine::{Client, Outcome, Reply, Waiter};
 
 use crate::resp::{encode, write_error, Limits, ProtocolError, RequestDecoder};
 use crate::settings::ServerState;
@@ -110,6 +111,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if read == 0 {
             return Err(CloseReason::PeerClosed);
         }
+        self.account_read(read)
+    }
+
+    /// Counts bytes just read, and enforces `client-query-buffer-limit`.
+    fn account_read(&self, read: usize) -> Result<(), CloseReason> {
         self.server.engine.stats.total_net_input_bytes.fetch_add(read as u64, Ordering::Relaxed);
         let pending = self.decoder.pending_len();
         if pending as u64 > self.server.settings.client_query_buffer_limit() {
@@ -120,20 +126,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Runs every complete request in the buffer, then writes their replies.
     async fn run_buffered_requests(&mut self) -> Result<(), CloseReason> {
+        // Redis's tighter limits before AUTH need the client's authentication state, which the
+        // engine's `Client` does not expose; until it does, every client gets the normal limits.
         let limits = Limits { max_bulk_len: self.server.settings.proto_max_bulk_len(), unauthenticated: false };
         loop {
-            match self.decoder.next_request(&limits) {
-                Ok(Some(request)) => {
-                    let reply = request.with_argv(|argv| self.client.execute(argv));
-                    encode(&reply, self.client.resp(), &mut self.out);
-                }
+            let outcome = match self.decoder.next_request(&limits) {
+                Ok(Some(request)) => request.with_argv(|argv| self.client.start(argv)),
                 Ok(None) => break,
                 Err(error) => {
                     write_error(&error.reply_line(), &mut self.out);
                     self.flush().await?;
                     return Err(CloseReason::Protocol(error));
                 }
-            }
+            };
+            let reply = match outcome {
+                Outcome::Reply(reply) => reply,
+                Outcome::Blocked(waiter) => self.wait_until_served(waiter).await?,
+            };
+            encode(&reply, self.client.resp(), &mut self.out);
             if self.client.should_close() {
                 self.flush().await?;
                 return Err(CloseReason::ClientDone);
@@ -143,6 +153,45 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
         }
         self.flush().await
+    }
+
+    /// Waits for a blocked command (BLPOP and the like) to be served or to time out. As in Redis,
+    /// the client's later requests wait too, but replies already due go out first, and the
+    /// connection keeps being read so a client that goes away is noticed.
+    async fn wait_until_served(&mut self, mut waiter: Waiter) -> Result<Reply, CloseReason> {
+        self.flush().await?;
+        loop {
+            let timeout = waiter.remaining();
+            let event = tokio::select! {
+                biased;
+                reply = &mut waiter => BlockedEvent::Served(reply),
+                () = self.killed.notified() => BlockedEvent::Closed(CloseReason::ClientDone),
+                () = sleep_or_forever(timeout) => BlockedEvent::TimeoutMaybe,
+                read = self.stream.read_buf(self.decoder.read_buffer()) => match read {
+                    Ok(0) => BlockedEvent::Closed(CloseReason::PeerClosed),
+                    Ok(read) => BlockedEvent::Read(read),
+                    Err(error) => BlockedEvent::Closed(CloseReason::Io(error)),
+                },
+            };
+            match event {
+                BlockedEvent::Served(reply) => return Ok(reply),
+                // The deadline is on the engine's clock; sleeping may end a little early.
+                BlockedEvent::TimeoutMaybe if waiter.remaining().is_some_and(|left| left.is_zero()) => {
+                    return Ok(waiter.cancel());
+                }
+                BlockedEvent::TimeoutMaybe => {}
+                BlockedEvent::Read(read) => {
+                    if let Err(reason) = self.account_read(read) {
+                        waiter.cancel();
+                        return Err(reason);
+                    }
+                }
+                BlockedEvent::Closed(reason) => {
+                    waiter.cancel();
+                    return Err(reason);
+                }
+            }
+        }
     }
 
     /// Writes out the replies gathered so far.
@@ -162,6 +211,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         Ok(())
     }
+}
+
+/// What ended a wait for a blocked command.
+enum BlockedEvent {
+    Served(Reply),
+    /// The command's timeout may have passed.
+    TimeoutMaybe,
+    /// The client sent more (kept for after the blocked command).
+    Read(usize),
+    Closed(CloseReason),
 }
 
 async fn sleep_or_forever(duration: Option<Duration>) {

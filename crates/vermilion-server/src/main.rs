@@ -16,7 +16,7 @@ use crate::options::{Invocation, StartOptions};
 #[global_allocator]
 static ALLOC: vermilion_engine::alloc::Counting = vermilion_engine::alloc::Counting;
 
-/// File descriptors kept aside for listeners, logs and persistence (Redis's CONFIG_MIN_RESERVED_FDS).
+/// File descriptors kept aside for listeners, logs and persistence (Redis's `CONFIG_MIN_RESERVED_FDS`).
 const RESERVED_FDS: u64 = 32;
 
 fn main() -> ExitCode {
@@ -62,13 +62,11 @@ fn run(start: &StartOptions) -> ExitCode {
         warn!("Configured to not listen anywhere, exiting.");
         return ExitCode::FAILURE;
     }
-    match serve_until_signal(config) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            warn!("{error}");
-            ExitCode::FAILURE
-        }
+    if let Err(error) = serve_until_signal(config) {
+        warn!("{error}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 fn log_banner(start: &StartOptions) {
@@ -141,7 +139,7 @@ fn raise_open_files_limit(maxclients: u64) -> u64 {
     let wanted = maxclients.saturating_add(RESERVED_FDS);
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit only writes the struct we pass.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) } != 0 {
         return maxclients;
     }
     if limit.rlim_cur >= wanted {
@@ -150,7 +148,7 @@ fn raise_open_files_limit(maxclients: u64) -> u64 {
     let target = if limit.rlim_max == libc::RLIM_INFINITY { wanted } else { wanted.min(limit.rlim_max) };
     let raised = libc::rlimit { rlim_cur: target, rlim_max: limit.rlim_max };
     // SAFETY: setrlimit only reads the struct we pass.
-    let current = if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 { target } else { limit.rlim_cur };
+    let current = if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raw const raised) } == 0 { target } else { limit.rlim_cur };
     if current >= wanted {
         return maxclients;
     }

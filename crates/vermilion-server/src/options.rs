@@ -112,19 +112,19 @@ pub fn load_config(options: &StartOptions) -> Result<Config, String> {
     if let Some(path) = &options.config_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("Fatal error, can't open config file '{}': {e}", path.display()))?;
-        config.apply_file_text(&text).map_err(fatal_config_error)?;
+        config.apply_file_text(&text).map_err(|e| fatal_config_error(&e))?;
     }
     if options.config_from_stdin {
         let text = std::io::read_to_string(std::io::stdin()).map_err(|e| format!("Fatal error reading stdin: {e}"))?;
-        config.apply_file_text(&text).map_err(fatal_config_error)?;
+        config.apply_file_text(&text).map_err(|e| fatal_config_error(&e))?;
     }
     for (name, values) in &options.directives {
-        config.set(name, &values.join(" ")).map_err(|e| fatal_config_error(format!("--{name} {}: {e}", values.join(" "))))?;
+        config.set(name, &values.join(" ")).map_err(|e| fatal_config_error(&format!("--{name} {}: {e}", values.join(" "))))?;
     }
     Ok(config)
 }
 
-fn fatal_config_error(detail: String) -> String {
+fn fatal_config_error(detail: &str) -> String {
     format!("\n*** FATAL CONFIG ERROR (Vermilion {}) ***\n{detail}", vermilion_engine::VERSION)
 }
 

@@ -47,6 +47,11 @@ pub struct ServerHandle {
 }
 
 /// Starts serving `engine` on its own background threads; returns once every socket listens.
+///
+/// # Errors
+///
+/// When a socket cannot be opened (address in use, missing required address, unix socket path
+/// not writable) or the runtime cannot start.
 pub fn serve(engine: Arc<Engine>, options: ServeOptions) -> io::Result<ServerHandle> {
     let unixsocketperm = engine.config().unixsocketperm;
     let sockets = bind_all(&options.bind, options.port, options.unixsocket.as_deref(), unixsocketperm)?;
@@ -117,6 +122,6 @@ impl std::fmt::Debug for ServerHandle {
             .field("local_addrs", &self.local_addrs)
             .field("unixsocket", &self.unixsocket)
             .field("running", &self.is_running())
-            .finish()
+            .finish_non_exhaustive()
     }
 }

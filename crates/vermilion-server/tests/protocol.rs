@@ -199,3 +199,49 @@ fn client_kill_closes_an_idle_connection() {
     killer.roundtrip(format!("CLIENT KILL ID {id}\r\n").as_bytes(), b":1\r\n");
     victim.expect_closed();
 }
+
+#[test]
+fn idle_clients_are_closed_after_timeout() {
+    let mut config = vermilion_engine::Config::default();
+    config.set("timeout", "1").unwrap();
+    let server = TestServer::with_config(config);
+    let mut idle = server.connect();
+    idle.roundtrip(b"PING\r\n", b"+PONG\r\n");
+    // Nothing is sent: the server closes the connection about a second later, without a reply.
+    idle.expect_closed();
+}
+
+#[test]
+fn a_client_over_the_query_buffer_limit_is_closed() {
+    let mut config = vermilion_engine::Config::default();
+    config.set("client-query-buffer-limit", "1mb").unwrap();
+    let server = TestServer::with_config(config);
+    let mut greedy = server.connect();
+    // One request that never completes: a million arguments, two megabytes of them sent.
+    greedy.send(b"*1000000\r\n");
+    let arg = b"$10\r\n0123456789\r\n";
+    let chunk: Vec<u8> = arg.iter().copied().cycle().take(arg.len() * 1000).collect();
+    for _ in 0..120 {
+        if std::io::Write::write_all(&mut greedy.stream, &chunk).is_err() {
+            break;
+        }
+    }
+    greedy.expect_closed();
+    let mut other = server.connect();
+    other.roundtrip(b"PING\r\n", b"+PONG\r\n");
+}
+
+#[test]
+fn thousands_of_concurrent_connections() {
+    let server = TestServer::start();
+    let mut clients: Vec<_> = (0..2000).map(|_| server.connect()).collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client.send(format!("SET conn:{i} {i}\r\n").as_bytes());
+    }
+    for client in &mut clients {
+        client.expect(b"+OK\r\n");
+    }
+    wait_until("2000 clients are connected", || server.engine.connected_clients() == 2000);
+    let mut last = clients.pop().unwrap();
+    last.roundtrip(b"GET conn:0\r\nGET conn:1999\r\n", b"$1\r\n0\r\n$4\r\n1999\r\n");
+}

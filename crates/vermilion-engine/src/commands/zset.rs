@@ -16,6 +16,7 @@ use rand::Rng;
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
+use crate::double::write_g17;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
@@ -41,7 +42,8 @@ const NUMKEYS_RO: &[KeySpec] = &[numkeys_spec(1, key::RO | key::ACCESS)];
 const STORE_NUMKEYS: &[KeySpec] = &[KeySpec::single(1, key::OW | key::UPDATE), numkeys_spec(2, key::RO | key::ACCESS)];
 
 const fn numkeys_spec(index: i32, flags: u16) -> KeySpec {
-    KeySpec { flags, begin: BeginSearch::Index(index), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 }, notes: "" }
+    let find = FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 };
+    KeySpec { flags, begin: BeginSearch::Index(index), find, notes: "" }
 }
 
 const RANGE_COMPLEXITY: &str = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).";
@@ -135,10 +137,17 @@ const MUST_BE_POSITIVE: Reply = Reply::err("ERR value is out of range, must be p
 /// Runs `change` on the sorted set at `key`, or — if `create` — on a new one that is stored only
 /// if it ends up non-empty. An emptied set is deleted. `None` if the key is missing and not
 /// created. Changes are counted in `dirty` by the caller.
-fn update_zset<T>(ctx: &mut Ctx, key: &[u8], create: bool, change: impl FnOnce(&mut ZSetValue) -> T) -> Result<Option<T>, Reply> {
+fn update_zset<T>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    create: bool,
+    change: impl FnOnce(&mut ZSetValue) -> T,
+) -> Result<Option<T>, Reply> {
     if let Some(zset) = ctx.write_zset(key)? {
         let out = change(zset);
-        ctx.delete_if_empty(key);
+        if zset.is_empty() {
+            ctx.delete_if_empty(key);
+        }
         return Ok(Some(out));
     }
     if !create {
@@ -181,50 +190,11 @@ fn members_reply<'a>(resp3: bool, entries: impl Iterator<Item = (&'a [u8], f64)>
     Reply::Array(out)
 }
 
-/// A score as Redis 7.0 prints it into bulk strings (`%.17g`), for the replies that carry scores
-/// as text in every protocol (ZSCAN). To be replaced by the engine's shared double formatter
-/// once `resp/double.rs` moves into the engine.
+/// A score as ZSCAN prints it in every protocol: Redis 7.0's `%.17g`.
 fn score_text(score: f64) -> Vec<u8> {
-    if score.is_infinite() {
-        return if score > 0.0 { b"inf".to_vec() } else { b"-inf".to_vec() };
-    }
-    // `{:.16e}` gives exactly the 17 significant digits of `%.17g`, correctly rounded.
-    let scientific = format!("{:.16e}", score);
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let mut out = String::with_capacity(24);
-    if negative {
-        out.push('-');
-    }
-    if (-4..17).contains(&exponent) {
-        if exponent < 0 {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
-            out.push_str(digits);
-        } else {
-            let whole = exponent as usize + 1;
-            if digits.len() <= whole {
-                out.push_str(digits);
-                out.extend(std::iter::repeat_n('0', whole - digits.len()));
-            } else {
-                out.push_str(&digits[..whole]);
-                out.push('.');
-                out.push_str(&digits[whole..]);
-            }
-        }
-    } else {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push_str(&format!("e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.unsigned_abs()));
-    }
-    out.into_bytes()
+    let mut out = Vec::with_capacity(24);
+    write_g17(score, &mut out);
+    out
 }
 
 /// A score as a listpack stores it, for ZSCAN: integral scores within half the `i64` range are
@@ -422,6 +392,12 @@ fn rank_generic(ctx: &mut Ctx, reverse: bool, name: &str) -> CmdResult {
 // ---------------------------------------------------------------------------------------------
 // Ranges: ZRANGE and its older forms, ZRANGESTORE, ZCOUNT, ZLEXCOUNT, ZREMRANGEBY*
 
+/// `LIMIT offset count`.
+type Limit = (i64, i64);
+
+/// The elements a range query selects, in reply order.
+type Selection<'a> = Box<dyn Iterator<Item = (&'a [u8], f64)> + 'a>;
+
 /// What a range selects: ranks, scores or members.
 enum Query {
     Rank(i64, i64),
@@ -440,45 +416,47 @@ impl Query {
     /// Parses `min max` (or `start stop`) of a range kind, with Redis's errors.
     fn parse(kind: RangeKind, min: &[u8], max: &[u8]) -> Result<Query, Reply> {
         Ok(match kind {
-            RangeKind::Rank => Query::Rank(parse_i64(min).ok_or(errors::NOT_INTEGER)?, parse_i64(max).ok_or(errors::NOT_INTEGER)?),
+            RangeKind::Rank => {
+                let (start, stop) = (parse_i64(min), parse_i64(max));
+                Query::Rank(start.ok_or(errors::NOT_INTEGER)?, stop.ok_or(errors::NOT_INTEGER)?)
+            }
             RangeKind::Score => Query::Score(ScoreRange::parse(min, max).ok_or(NOT_FLOAT_RANGE)?),
             RangeKind::Lex => Query::Lex(LexRange::parse(min, max).ok_or(NOT_LEX_RANGE)?),
         })
     }
 
-    /// The score or lex bounds of a by-score or by-lex query.
-    fn bounds(&self) -> Option<&dyn Bounds> {
+    /// The elements this query selects, in reply order; rank queries count from the top when
+    /// `reverse`.
+    fn select<'a>(&'a self, zset: &'a ZSetValue, reverse: bool, limit: Option<Limit>) -> Selection<'a> {
         match self {
-            Query::Rank(..) => None,
-            Query::Score(range) => Some(range),
-            Query::Lex(range) => Some(range),
+            Query::Rank(start, stop) => {
+                let ranks = clamp_ranks(*start, *stop, zset.len());
+                let ranks = if reverse { zset.len() - ranks.end..zset.len() - ranks.start } else { ranks };
+                Box::new(zset.range(ranks, reverse))
+            }
+            Query::Score(range) => walk_range(zset, range, reverse, limit),
+            Query::Lex(range) => walk_range(zset, range, reverse, limit),
         }
     }
+}
 
-    /// The elements this query selects, in reply order. Rank queries count from the top when
-    /// `reverse`. Bounded queries walk as Redis does: from the first (or last) element in range,
-    /// skip `offset` elements unchecked, then take up to `count` while still in range.
-    fn select<'a>(&'a self, zset: &'a ZSetValue, reverse: bool, limit: Option<(i64, i64)>) -> Box<dyn Iterator<Item = (&'a [u8], f64)> + 'a> {
-        let Some(bounds) = self.bounds() else {
-            let Query::Rank(start, stop) = *self else { unreachable!("only rank queries have no bounds") };
-            let ranks = clamp_ranks(start, stop, zset.len());
-            let ranks = if reverse { zset.len() - ranks.end..zset.len() - ranks.start } else { ranks };
-            return Box::new(zset.range(ranks, reverse));
+/// The elements in `bounds` as Redis walks them: from the first (or, in reverse, the last)
+/// element in range, skip `offset` elements unchecked, then take up to `count` while still in
+/// range. A negative offset selects nothing; a negative count means no limit.
+fn walk_range<'a>(zset: &'a ZSetValue, bounds: &'a dyn Bounds, reverse: bool, limit: Option<Limit>) -> Selection<'a> {
+    let (offset, count) = limit.unwrap_or((0, -1));
+    let Ok(offset) = usize::try_from(offset) else { return Box::new(std::iter::empty()) };
+    let take = usize::try_from(count).unwrap_or(usize::MAX);
+    if reverse {
+        let Some(start) = zset.last_in_range(bounds).and_then(|last| last.checked_sub(offset)) else {
+            return Box::new(std::iter::empty());
         };
-        let (offset, count) = limit.unwrap_or((0, -1));
-        let Ok(offset) = usize::try_from(offset) else { return Box::new(std::iter::empty()) };
-        let take = usize::try_from(count).unwrap_or(usize::MAX);
-        if reverse {
-            let Some(start) = zset.last_in_range(bounds).and_then(|last| last.checked_sub(offset)) else {
-                return Box::new(std::iter::empty());
-            };
-            Box::new(zset.range(0..start + 1, true).take(take).take_while(move |&(m, s)| !bounds.below_min(m, s)))
-        } else {
-            let Some(start) = zset.first_in_range(bounds).map(|first| first.saturating_add(offset)) else {
-                return Box::new(std::iter::empty());
-            };
-            Box::new(zset.range(start..zset.len(), false).take(take).take_while(move |&(m, s)| !bounds.above_max(m, s)))
-        }
+        Box::new(zset.range(0..start + 1, true).take(take).take_while(move |&(m, s)| !bounds.below_min(m, s)))
+    } else {
+        let Some(start) = zset.first_in_range(bounds).map(|first| first.saturating_add(offset)) else {
+            return Box::new(std::iter::empty());
+        };
+        Box::new(zset.range(start..zset.len(), false).take(take).take_while(move |&(m, s)| !bounds.above_max(m, s)))
     }
 }
 
@@ -600,8 +578,11 @@ fn zlexcount(ctx: &mut Ctx) -> CmdResult {
 fn count_generic(ctx: &mut Ctx, kind: RangeKind) -> CmdResult {
     let key = ctx.args.bytes()?;
     let query = Query::parse(kind, ctx.args.bytes()?, ctx.args.bytes()?)?;
-    let bounds = query.bounds().expect("counts take bounds");
-    let count = ctx.read_zset(key)?.map_or(0, |z| z.count_in(bounds));
+    let count = ctx.read_zset(key)?.map_or(0, |zset| match &query {
+        Query::Score(range) => zset.count_in(range),
+        Query::Lex(range) => zset.count_in(range),
+        Query::Rank(..) => unreachable!("counts are by score or by lex"),
+    });
     Ok(Reply::Integer(count as i64))
 }
 
@@ -759,10 +740,15 @@ fn zrandmember(ctx: &mut Ctx) -> CmdResult {
     let Some(Entry { value: Value::ZSet(zset), .. }) = ks.dbs[ctx.client.db].keys.get(key) else {
         unreachable!("checked above");
     };
-    let rng = &mut ks.rng;
-    let ranks = random_ranks(zset.len(), count, rng);
-    let entries = ranks.into_iter().filter_map(|rank| zset.at_rank(rank));
-    Ok(members_reply(resp3, entries, with_scores))
+    let (rng, len, wanted) = (&mut ks.rng, zset.len(), count.unsigned_abs());
+    // A negative count may repeat members. Those ranks are drawn as the reply is built: the
+    // count is the caller's, and need not fit in memory twice.
+    let ranks: Box<dyn Iterator<Item = usize>> = if count < 0 || wanted == 1 {
+        Box::new((0..wanted).map(move |_| rng.random_range(0..len)))
+    } else {
+        Box::new(distinct_random_ranks(len, wanted, rng).into_iter())
+    };
+    Ok(members_reply(resp3, ranks.filter_map(|rank| zset.at_rank(rank)), with_scores))
 }
 
 /// ZRANDMEMBER key
@@ -778,13 +764,10 @@ fn zrandmember_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     Ok(Reply::opt_bulk(zset.at_rank(rank).map(|(m, _)| m.to_vec())))
 }
 
-/// The ranks ZRANDMEMBER returns, following Redis's cases: a negative count may repeat
-/// elements; a count covering the set returns it whole; otherwise distinct random ranks.
-fn random_ranks(len: usize, count: i64, rng: &mut impl Rng) -> Vec<usize> {
-    let wanted = count.unsigned_abs();
-    if count < 0 || wanted == 1 {
-        return (0..wanted).map(|_| rng.random_range(0..len)).collect();
-    }
+/// `wanted` distinct ranks for ZRANDMEMBER, following Redis's cases: a count covering the set
+/// returns it whole, in order; most of the set is picked by shuffling; a few by drawing until
+/// enough distinct ranks came up.
+fn distinct_random_ranks(len: usize, wanted: u64, rng: &mut impl Rng) -> Vec<usize> {
     if wanted >= len as u64 {
         return (0..len).collect();
     }
@@ -927,7 +910,7 @@ fn zdiffstore(ctx: &mut Ctx) -> CmdResult {
 /// ZINTERCARD numkeys key [key ...] [LIMIT limit]
 fn zintercard(ctx: &mut Ctx) -> CmdResult {
     let args = parse_setop(ctx, SetOp::Inter, false, true)?;
-    let inputs = lookup_inputs(ctx, args.keys)?;
+    let inputs = borrow_inputs(ctx, args.keys);
     let limit = if args.limit > 0 { args.limit as usize } else { usize::MAX };
     let (smallest, others) = by_cardinality(&inputs);
     let count = smallest
@@ -938,9 +921,8 @@ fn zintercard(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Integer(count as i64))
 }
 
-/// Parses `numkeys key... [options]` as Redis's `zunionInterDiffGenericCommand`, except that key
-/// types are checked by the caller, after the options (a difference only for replies to
-/// commands that are wrong twice over).
+/// Parses `numkeys key... [options]` as Redis's `zunionInterDiffGenericCommand`, which looks the
+/// keys up (and checks their types) before it reads the options.
 fn parse_setop<'a>(ctx: &mut Ctx<'a>, op: SetOp, store: bool, cardinality_only: bool) -> Result<SetOpArgs<'a>, Reply> {
     let numkeys = ctx.args.int()?;
     if numkeys < 1 {
@@ -955,6 +937,7 @@ fn parse_setop<'a>(ctx: &mut Ctx<'a>, op: SetOp, store: bool, cardinality_only: 
     for _ in 0..numkeys {
         ctx.args.bytes()?;
     }
+    check_inputs(ctx, keys)?;
     let mut args = SetOpArgs { keys, weights: vec![1.0; numkeys], aggregate: Aggregate::Sum, with_scores: false, limit: 0 };
     let weighted = op != SetOp::Diff && !cardinality_only;
     while let Some(word) = ctx.args.peek() {
@@ -984,23 +967,28 @@ fn parse_setop<'a>(ctx: &mut Ctx<'a>, op: SetOp, store: bool, cardinality_only: 
     Ok(args)
 }
 
-/// Looks up every input (lazy expiry, statistics, type checks), then borrows them all at once.
-fn lookup_inputs<'c>(ctx: &'c mut Ctx, keys: &[&[u8]]) -> Result<Vec<Input<'c>>, Reply> {
+/// Looks every input up (lazy expiry, statistics) and checks its type: sorted sets, and plain
+/// sets whose members all score 1.
+fn check_inputs(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<(), Reply> {
     for key in keys {
         match ctx.read(key) {
             None | Some(Entry { value: Value::ZSet(_) | Value::Set(_), .. }) => {}
             Some(_) => return Err(errors::WRONGTYPE),
         }
     }
+    Ok(())
+}
+
+/// Borrows every input at once (they were looked up by [`check_inputs`]).
+fn borrow_inputs<'c>(ctx: &'c Ctx, keys: &[&[u8]]) -> Vec<Input<'c>> {
     let db = &ctx.ks.dbs[ctx.client.db];
-    Ok(keys
-        .iter()
+    keys.iter()
         .map(|key| match db.keys.get(key).map(|e| &e.value) {
             Some(Value::ZSet(z)) => Input::ZSet(z),
             Some(Value::Set(s)) => Input::Set(s),
             _ => Input::Missing,
         })
-        .collect())
+        .collect()
 }
 
 /// The smallest input and the others, smallest first (Redis visits inputs in this order, which
@@ -1015,7 +1003,7 @@ fn by_cardinality<'a>(inputs: &[Input<'a>]) -> (Input<'a>, Vec<Input<'a>>) {
 fn setop_generic(ctx: &mut Ctx, op: SetOp, dst: Option<&[u8]>) -> CmdResult {
     let args = parse_setop(ctx, op, dst.is_some(), false)?;
     let resp3 = ctx.resp3();
-    let inputs = lookup_inputs(ctx, args.keys)?;
+    let inputs = borrow_inputs(ctx, args.keys);
     let mut result = match op {
         SetOp::Union => union(&inputs, &args),
         SetOp::Inter => intersection(&inputs, &args),
@@ -1148,28 +1136,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scores_print_like_printf_g17() {
-        let cases: &[(f64, &str)] = &[
-            (0.0, "0"),
-            (-0.0, "-0"),
-            (3.0, "3"),
-            (-2.5, "-2.5"),
-            (1.1, "1.1000000000000001"),
-            (0.1, "0.10000000000000001"),
-            (1e-5, "1.0000000000000001e-05"),
-            (1e-4, "0.0001"),
-            (1e16, "10000000000000000"),
-            (1e17, "1e+17"),
-            (1e20, "1e+20"),
-            (123456789012345678.0, "1.2345678901234568e+17"),
-            (f64::MAX, "1.7976931348623157e+308"),
-            (5e-324, "4.9406564584124654e-324"),
-            (f64::INFINITY, "inf"),
-            (f64::NEG_INFINITY, "-inf"),
-        ];
-        for &(value, expected) in cases {
-            assert_eq!(String::from_utf8(score_text(value)).unwrap(), expected, "{value:e}");
-        }
+    fn scan_scores_print_as_redis_stores_them() {
+        let text = |f: fn(f64) -> Vec<u8>, v: f64| String::from_utf8(f(v)).unwrap();
+        assert_eq!(text(score_text, 1.1), "1.1000000000000001");
+        assert_eq!(text(score_text, 4e18), "4e+18");
+        assert_eq!(text(listpack_score_text, 4e18), "4000000000000000000");
+        assert_eq!(text(listpack_score_text, 5e18), "5e+18");
+        assert_eq!(text(listpack_score_text, -3.0), "-3");
+        assert_eq!(text(listpack_score_text, 2.5), "2.5");
+        assert_eq!(text(listpack_score_text, f64::NEG_INFINITY), "-inf");
     }
 
     #[test]

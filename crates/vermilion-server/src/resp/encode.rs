@@ -3,9 +3,8 @@
 //! RESP2 has no maps, sets, doubles, booleans, big numbers, verbatim strings or pushes; Redis
 //! downgrades them to arrays, bulk strings and integers, and so do we, byte for byte.
 
+use vermilion_engine::double::write_g17;
 use vermilion_engine::Reply;
-
-use super::double::write_g17;
 
 /// Appends the encoding of `reply` for a client speaking RESP `resp` (2 or 3).
 pub fn encode(reply: &Reply, resp: u8, out: &mut Vec<u8>) {
@@ -15,9 +14,8 @@ pub fn encode(reply: &Reply, resp: u8, out: &mut Vec<u8>) {
         Reply::Error(line) => write_error(line.as_bytes(), out),
         Reply::Integer(n) => write_int(b':', *n, out),
         Reply::Bulk(bytes) => write_bulk(bytes, out),
-        Reply::Null if resp3 => out.extend_from_slice(b"_\r\n"),
+        Reply::Null | Reply::NullArray if resp3 => out.extend_from_slice(b"_\r\n"),
         Reply::Null => out.extend_from_slice(b"$-1\r\n"),
-        Reply::NullArray if resp3 => out.extend_from_slice(b"_\r\n"),
         Reply::NullArray => out.extend_from_slice(b"*-1\r\n"),
         Reply::Array(items) => write_aggregate(b'*', items, resp, out),
         Reply::Set(items) => write_aggregate(if resp3 { b'~' } else { b'*' }, items, resp, out),

@@ -21,7 +21,7 @@ fn ends_word(byte: u8) -> bool {
 }
 
 fn hex_value(byte: u8) -> Option<u8> {
-    char::from(byte).to_digit(16).map(|v| v as u8)
+    char::from(byte).to_digit(16).and_then(|v| u8::try_from(v).ok())
 }
 
 /// Splits `line` into words, appending each word's bytes to `out` and its range within `out` to

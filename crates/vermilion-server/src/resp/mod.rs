@@ -1,6 +1,5 @@
 //! The Redis serialization protocol: requests in ([`parse`]), replies out ([`encode`]).
 
-mod double;
 pub mod encode;
 mod inline;
 pub mod parse;

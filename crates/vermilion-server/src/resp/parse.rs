@@ -24,7 +24,7 @@ pub const MULTIBULK_MAX_COUNT: i64 = i32::MAX as i64;
 /// Before authentication, a multibulk may announce at most this many arguments...
 pub const UNAUTHENTICATED_MAX_COUNT: i64 = 10;
 /// ...each of at most this many bytes, so an unauthenticated client cannot make us buffer much.
-pub const UNAUTHENTICATED_MAX_BULK: i64 = 16 * 1024;
+pub const UNAUTHENTICATED_MAX_BULK: u64 = 16 * 1024;
 /// How much room to make before each read (Redis's `PROTO_IOBUF_LEN`).
 pub const READ_CHUNK: usize = 16 * 1024;
 /// A buffer this large that is mostly empty is given back to the allocator.
@@ -47,12 +47,13 @@ pub enum ProtocolError {
 
 impl ProtocolError {
     /// The error line as Redis sends it, without the leading `-` and trailing CRLF.
-    pub fn reply_line(&self) -> Vec<u8> {
+    #[must_use]
+    pub fn reply_line(self) -> Vec<u8> {
         let mut line = b"ERR Protocol error: ".to_vec();
         match self {
             ProtocolError::ExpectedBulk(found) => {
                 // Redis turns line breaks in error replies into spaces to keep the protocol intact.
-                let shown = if matches!(found, b'\r' | b'\n') { b' ' } else { *found };
+                let shown = if matches!(found, b'\r' | b'\n') { b' ' } else { found };
                 line.extend_from_slice(b"expected '$', got '");
                 line.push(shown);
                 line.push(b'\'');
@@ -62,7 +63,7 @@ impl ProtocolError {
         line
     }
 
-    fn text(&self) -> &'static str {
+    fn text(self) -> &'static str {
         match self {
             ProtocolError::InvalidMultibulkLength => "invalid multibulk length",
             ProtocolError::UnauthenticatedMultibulkLength => "unauthenticated multibulk length",
@@ -144,6 +145,7 @@ impl Default for RequestDecoder {
 }
 
 impl RequestDecoder {
+    #[must_use]
     pub fn new() -> Self {
         RequestDecoder {
             buf: Vec::with_capacity(READ_CHUNK),
@@ -171,12 +173,17 @@ impl RequestDecoder {
     }
 
     /// Bytes received but not yet handed out as requests: the client's query buffer.
+    #[must_use]
     pub fn pending_len(&self) -> usize {
         self.buf.len() - self.consumed
     }
 
     /// Decodes the next complete request, skipping empty ones (blank lines, `*0`).
-    /// `Ok(None)` means more bytes are needed. After an error the decoder must not be used again.
+    /// `Ok(None)` means more bytes are needed.
+    ///
+    /// # Errors
+    ///
+    /// A [`ProtocolError`] for malformed input; the decoder must not be used after one.
     pub fn next_request(&mut self, limits: &Limits) -> Result<Option<Request<'_>>, ProtocolError> {
         loop {
             let complete = match self.state {
@@ -187,7 +194,7 @@ impl RequestDecoder {
             };
             match complete {
                 None => return Ok(None),
-                Some(()) if self.args.is_empty() => continue,
+                Some(()) if self.args.is_empty() => {}
                 Some(()) => return Ok(Some(Request { decoder: self })),
             }
         }
@@ -248,11 +255,12 @@ impl RequestDecoder {
         self.skip_header(digits.end);
         self.args.clear();
         self.args_in = ArgsIn::Buffer;
-        if count <= 0 {
+        // Zero or negative: an empty request, skipped.
+        let Ok(remaining @ 1..) = usize::try_from(count) else {
             self.consumed = self.cursor;
             return Ok(Some(()));
-        }
-        self.state = State::Multibulk { remaining: count as usize, bulk_len: None };
+        };
+        self.state = State::Multibulk { remaining, bulk_len: None };
         self.multibulk_args(limits)
     }
 
@@ -291,15 +299,16 @@ impl RequestDecoder {
         if first != b'$' {
             return Err(ProtocolError::ExpectedBulk(first));
         }
-        let len = match parse_i64(&self.buf[digits.clone()]) {
-            Some(n) if n >= 0 && n as u64 <= limits.max_bulk_len => n,
+        let len = match parse_i64(&self.buf[digits.clone()]).map(u64::try_from) {
+            Some(Ok(n)) if n <= limits.max_bulk_len => n,
             _ => return Err(ProtocolError::InvalidBulkLength),
         };
         if len > UNAUTHENTICATED_MAX_BULK && limits.unauthenticated {
             return Err(ProtocolError::UnauthenticatedBulkLength);
         }
+        let len = usize::try_from(len).map_err(|_| ProtocolError::InvalidBulkLength)?;
         self.skip_header(digits.end);
-        Ok(Some(len as usize))
+        Ok(Some(len))
     }
 
     fn inline_line(&mut self) -> Result<Option<()>, ProtocolError> {
@@ -356,15 +365,18 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
+    #[must_use]
     pub fn len(&self) -> usize {
         self.decoder.args.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.decoder.args.is_empty()
     }
 
     /// The argument at `index` (0 is the command name).
+    #[must_use]
     pub fn arg(&self, index: usize) -> &[u8] {
         let d = self.decoder;
         let base = match d.args_in {
@@ -390,6 +402,7 @@ impl Request<'_> {
     }
 
     /// The arguments as owned vectors (for tests and logging).
+    #[must_use]
     pub fn to_vec(&self) -> Vec<Vec<u8>> {
         (0..self.len()).map(|i| self.arg(i).to_vec()).collect()
     }

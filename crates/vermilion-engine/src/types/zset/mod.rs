@@ -17,8 +17,7 @@ use std::ops::Range;
 
 pub use range::{Bounds, LexBound, LexRange, ScoreRange};
 pub use score::parse_score;
-pub use skiplist::precedes;
-use skiplist::{SkipList, Walk};
+use skiplist::{precedes, SkipList, Walk};
 
 use crate::dict::Dict;
 
@@ -40,7 +39,8 @@ enum Repr {
     Skiplist(Box<Indexed>),
 }
 
-/// The `skiplist` encoding: both structures hold every member.
+/// The `skiplist` encoding: both structures hold every member, each its own copy of the bytes
+/// (sharing one would cost a reference count on every comparison of the ordered walk).
 #[derive(Debug, Clone, Default)]
 struct Indexed {
     scores: MemberScores,

@@ -1,0 +1,67 @@
+'use strict';
+// Blocking commands on the embedded face: the promise settles later, the event loop keeps running.
+
+const { Redis, Engine } = require('vermilion');
+
+const clients = [];
+function client(...args) {
+  const redis = new Redis(...args);
+  clients.push(redis);
+  return redis;
+}
+
+afterEach(() => {
+  for (const redis of clients.splice(0)) redis.disconnect();
+});
+
+/** Resolves once the engine reports `n` blocked clients (polling, with a deadline). */
+async function blockedClients(redis, n, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const info = await redis.info('clients');
+    if (info.includes(`blocked_clients:${n}\r\n`)) return;
+    if (Date.now() > deadline) throw new Error(`never saw ${n} blocked clients`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+test('BLPOP resolves when another client pushes, without blocking the event loop', async () => {
+  const engine = new Engine();
+  const waiter = client({ engine });
+  const pusher = client({ engine });
+  const popped = waiter.blpop('jobs', 0);
+  let ticks = 0;
+  const timer = setInterval(() => { ticks += 1; }, 1);
+  await blockedClients(pusher, 1);
+  expect(await pusher.rpush('jobs', 'job-1')).toBe(1);
+  expect(await popped).toEqual(['jobs', 'job-1']);
+  clearInterval(timer);
+  expect(ticks).toBeGreaterThan(0);
+});
+
+test('BRPOP times out with null', async () => {
+  const r = client();
+  const started = Date.now();
+  expect(await r.brpop('empty', 0.1)).toBeNull();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+});
+
+test('commands sent while blocked run after the blocking one, in order', async () => {
+  const engine = new Engine();
+  const waiter = client({ engine });
+  const pusher = client({ engine });
+  const popped = waiter.blpop('q', 0);
+  const after = waiter.lpush('q', 'mine');
+  await blockedClients(pusher, 1);
+  await pusher.rpush('q', 'theirs');
+  expect(await popped).toEqual(['q', 'theirs']);
+  expect(await after).toBe(1);
+});
+
+test('disconnecting a blocked client rejects its command', async () => {
+  const r = client();
+  const popped = r.blpop('never', 0);
+  await blockedClients(client({ engine: r.engine }), 1);
+  r.disconnect();
+  await expect(popped).rejects.toThrow('Connection is closed.');
+});
