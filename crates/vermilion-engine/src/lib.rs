@@ -14,6 +14,7 @@ pub mod double;
 mod engine;
 mod expire;
 pub mod glob;
+pub mod hll;
 pub mod info;
 pub mod keyspace;
 pub mod reply;

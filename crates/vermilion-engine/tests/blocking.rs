@@ -62,9 +62,11 @@ fn timeouts_follow_the_engine_clock() {
     assert!(waiter.try_take().is_none());
     engine.advance_time(1);
     assert_eq!(waiter.try_take(), Some(Reply::NullArray));
+    // Every timed-out wait on keys replies a null array, BLMOVE's too (only inside MULTI does
+    // BLMOVE answer a null bulk).
     let Outcome::Blocked(waiter) = start(&mut a, "BLMOVE src dst LEFT RIGHT 1") else { panic!() };
     engine.advance_time(1000);
-    assert_eq!(waiter.try_take(), Some(Reply::Null));
+    assert_eq!(waiter.try_take(), Some(Reply::NullArray));
 }
 
 #[test]
@@ -139,4 +141,26 @@ fn execute_waits_on_a_thread_until_served() {
     };
     assert_eq!(run(&mut a, "BLPOP q 0"), pair("q", "done"));
     pusher.join().unwrap();
+}
+
+#[test]
+fn bzpopmin_and_bzmpop_wait_for_members() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let Outcome::Blocked(min) = start(&mut a, "BZPOPMIN z 0") else { panic!() };
+    run(&mut b, "ZADD z 2 two 1 one");
+    assert_eq!(min.try_take(), Some(Reply::Array(vec![bulk("z"), bulk("one"), Reply::Double(1.0)])));
+    let Outcome::Blocked(many) = start(&mut a, "BZMPOP 0 1 y MAX COUNT 5") else { panic!() };
+    run(&mut b, "ZADD y 1 a 3 c");
+    assert_eq!(
+        many.try_take(),
+        Some(Reply::Array(vec![
+            bulk("y"),
+            Reply::Array(vec![
+                Reply::Array(vec![bulk("c"), Reply::Double(3.0)]),
+                Reply::Array(vec![bulk("a"), Reply::Double(1.0)]),
+            ]),
+        ]))
+    );
+    assert_eq!(run(&mut a, "BZPOPMAX z 0"), Reply::Array(vec![bulk("z"), bulk("two"), Reply::Double(2.0)]));
 }

@@ -1,13 +1,9 @@
 //! HyperLogLog commands. An HLL is a plain string (TYPE string, encoding raw) in Redis's own
 //! format, so values move between Redis and Vermilion with GET and SET.
 
-#[path = "../hll/mod.rs"]
-mod hll_format;
-
-use hll_format as hll;
-
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::Ctx;
+use crate::hll;
 use crate::reply::Reply;
 use crate::types::{StringValue, Value};
 

@@ -75,13 +75,13 @@ pub static COMMANDS: &[Command] = &[
         .doc("6.2.0", "O(1)", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."),
     Command::new("rpoplpush", 3, Group::List, rpoplpush).flags(W).acl(LIST).keys(MOVE_KEYS)
         .doc("1.2.0", "O(1)", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."),
-    Command::new("blpop", -3, Group::List, blpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
+    Command::new("blpop", -3, Group::List, blpop).flags(flag::WRITE | flag::NOSCRIPT | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
         .doc("2.0.0", "O(N) where N is the number of provided keys.", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
-    Command::new("brpop", -3, Group::List, brpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
+    Command::new("brpop", -3, Group::List, brpop).flags(flag::WRITE | flag::NOSCRIPT | flag::BLOCKING).acl(LIST).keys(BLOCKING_POP_KEYS)
         .doc("2.0.0", "O(N) where N is the number of provided keys.", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
-    Command::new("blmove", 6, Group::List, blmove).flags(W | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
+    Command::new("blmove", 6, Group::List, blmove).flags(W | flag::NOSCRIPT | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
         .doc("6.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
-    Command::new("brpoplpush", 4, Group::List, brpoplpush).flags(W | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
+    Command::new("brpoplpush", 4, Group::List, brpoplpush).flags(W | flag::NOSCRIPT | flag::BLOCKING).acl(LIST).keys(MOVE_KEYS)
         .doc("2.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
     Command::new("blmpop", -5, Group::List, blmpop).flags(flag::WRITE | flag::BLOCKING).acl(LIST).keys(BLMPOP_KEYS)
         .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),

@@ -115,14 +115,15 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// Called by a blocking command that cannot serve itself now: park until one of `keys`
-    /// changes or `deadline_ms` (engine clock) passes. Where blocking is not allowed (inside
-    /// MULTI), replies `timeout_reply` at once, as Redis does.
-    pub fn block_on(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, timeout_reply: Reply) -> CmdResult {
+    /// changes or `deadline_ms` (engine clock) passes; a timed-out wait replies a null array, as
+    /// Redis does for every command blocked on keys. Where blocking is not allowed (inside MULTI),
+    /// replies `immediate` at once instead.
+    pub fn block_on(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, immediate: Reply) -> CmdResult {
         if !self.may_block {
-            return Ok(timeout_reply);
+            return Ok(immediate);
         }
         let keys = keys.iter().map(|k| Box::<[u8]>::from(*k)).collect();
-        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply });
+        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply: Reply::NullArray });
         Ok(Reply::NullArray)
     }
 

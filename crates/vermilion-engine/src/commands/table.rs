@@ -29,11 +29,12 @@ pub mod flag {
     pub const MOVABLEKEYS: u32 = 1 << 18;
     pub const ALLOW_BUSY: u32 = 1 << 19;
 
+    /// Reply names, in Redis's order. `MAY_REPLICATE` stays internal: Redis hides it too.
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"), (READONLY, "readonly"), (DENYOOM, "denyoom"), (ADMIN, "admin"),
         (PUBSUB, "pubsub"), (NOSCRIPT, "noscript"), (BLOCKING, "blocking"), (LOADING, "loading"),
         (STALE, "stale"), (SKIP_MONITOR, "skip_monitor"), (SKIP_SLOWLOG, "skip_slowlog"),
-        (FAST, "fast"), (NO_AUTH, "no_auth"), (MAY_REPLICATE, "may_replicate"),
+        (FAST, "fast"), (NO_AUTH, "no_auth"),
         (NO_MANDATORY_KEYS, "no_mandatory_keys"), (NO_MULTI, "no_multi"),
         (MOVABLEKEYS, "movablekeys"), (ALLOW_BUSY, "allow_busy"),
     ];

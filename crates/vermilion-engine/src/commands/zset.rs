@@ -104,6 +104,15 @@ pub static COMMANDS: &[Command] = &[
     Command::new("zmpop", -4, Group::SortedSet, zmpop).flags(W).acl(ZS)
         .keys(&[numkeys_spec(1, key::RW | key::ACCESS | key::DELETE)])
         .doc("7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set"),
+    Command::new("bzpopmin", -3, Group::SortedSet, bzpopmin).flags(flag::WRITE | flag::NOSCRIPT | flag::FAST | flag::BLOCKING).acl(ZS)
+        .keys(&[KeySpec::range(1, -2, 1, key::RW | key::ACCESS | key::DELETE)])
+        .doc("5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available"),
+    Command::new("bzpopmax", -3, Group::SortedSet, bzpopmax).flags(flag::WRITE | flag::NOSCRIPT | flag::FAST | flag::BLOCKING).acl(ZS)
+        .keys(&[KeySpec::range(1, -2, 1, key::RW | key::ACCESS | key::DELETE)])
+        .doc("5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available"),
+    Command::new("bzmpop", -5, Group::SortedSet, bzmpop).flags(flag::WRITE | flag::BLOCKING).acl(ZS)
+        .keys(&[numkeys_spec(2, key::RW | key::ACCESS | key::DELETE)])
+        .doc("7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set or block until one is available"),
     Command::new("zrandmember", -2, Group::SortedSet, zrandmember).flags(R).acl(ZS).keys(RO)
         .tips(&["nondeterministic_output"])
         .doc("6.2.0", "O(N) where N is the number of elements returned", "Get one or multiple random elements from a sorted set"),
@@ -677,36 +686,90 @@ fn popped_reply(popped: Popped, nested: bool) -> Reply {
     Reply::Array(out)
 }
 
-/// ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
-fn zmpop(ctx: &mut Ctx) -> CmdResult {
-    let numkeys = parse_i64(ctx.args.bytes()?).filter(|&n| n > 0).ok_or(Reply::err("ERR numkeys should be greater than 0"))?;
-    if numkeys as u64 >= ctx.args.remaining() as u64 {
-        return Err(errors::SYNTAX);
-    }
-    let keys = &ctx.args.rest()[..numkeys as usize];
-    for _ in 0..numkeys {
-        ctx.args.bytes()?;
-    }
-    let max = match ctx.args.keyword()?.as_slice() {
-        b"MIN" => false,
-        b"MAX" => true,
-        _ => return Err(errors::SYNTAX),
-    };
-    let mut count = None;
-    while let Some(word) = ctx.args.peek() {
-        ctx.args.bytes()?;
-        if count.is_some() || !word.eq_ignore_ascii_case(b"COUNT") || ctx.args.is_empty() {
+/// The arguments ZMPOP and BZMPOP share: `numkeys key [key ...] MIN | MAX [COUNT count]`.
+struct MultiPop<'a> {
+    keys: &'a [&'a [u8]],
+    max: bool,
+    count: i64,
+}
+
+impl<'a> MultiPop<'a> {
+    fn parse(ctx: &mut Ctx<'a>) -> Result<Self, Reply> {
+        let numkeys = parse_i64(ctx.args.bytes()?).filter(|&n| n > 0).ok_or(Reply::err("ERR numkeys should be greater than 0"))?;
+        if numkeys as u64 >= ctx.args.remaining() as u64 {
             return Err(errors::SYNTAX);
         }
-        let n = parse_i64(ctx.args.bytes()?).filter(|&n| n > 0);
-        count = Some(n.ok_or(Reply::err("ERR count should be greater than 0"))?);
+        let keys = &ctx.args.rest()[..numkeys as usize];
+        for _ in 0..numkeys {
+            ctx.args.bytes()?;
+        }
+        let max = match ctx.args.keyword()?.as_slice() {
+            b"MIN" => false,
+            b"MAX" => true,
+            _ => return Err(errors::SYNTAX),
+        };
+        let mut count = None;
+        while let Some(word) = ctx.args.peek() {
+            ctx.args.bytes()?;
+            if count.is_some() || !word.eq_ignore_ascii_case(b"COUNT") || ctx.args.is_empty() {
+                return Err(errors::SYNTAX);
+            }
+            let n = parse_i64(ctx.args.bytes()?).filter(|&n| n > 0);
+            count = Some(n.ok_or(Reply::err("ERR count should be greater than 0"))?);
+        }
+        Ok(MultiPop { keys, max, count: count.unwrap_or(1) })
     }
+
+    /// Pops from the first non-empty sorted set: `[key, [[member, score] ...]]`.
+    fn pop(&self, ctx: &mut Ctx) -> Result<Option<Reply>, Reply> {
+        for &key in self.keys {
+            if let Some(popped) = pop(ctx, key, self.max, self.count)? {
+                return Ok(Some(Reply::Array(vec![Reply::bulk(key), popped_reply(popped, true)])));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
+fn zmpop(ctx: &mut Ctx) -> CmdResult {
+    let request = MultiPop::parse(ctx)?;
+    Ok(request.pop(ctx)?.unwrap_or(Reply::NullArray))
+}
+
+/// BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
+fn bzmpop(ctx: &mut Ctx) -> CmdResult {
+    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now)?;
+    let request = MultiPop::parse(ctx)?;
+    match request.pop(ctx)? {
+        Some(reply) => Ok(reply),
+        None => ctx.block_on(request.keys, deadline, Reply::NullArray),
+    }
+}
+
+/// The heart of BZPOPMIN and BZPOPMAX: `key [key ...] timeout`; pops one member from the first
+/// non-empty sorted set and replies `[key, member, score]`.
+fn blocking_pop(ctx: &mut Ctx, max: bool) -> CmdResult {
+    let args = ctx.args.rest();
+    let (timeout, keys) = args.split_last().expect("arity guarantees a timeout");
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
     for &key in keys {
-        if let Some(popped) = pop(ctx, key, max, count.unwrap_or(1))? {
-            return Ok(Reply::Array(vec![Reply::bulk(key), popped_reply(popped, true)]));
+        if let Some(mut popped) = pop(ctx, key, max, 1)? {
+            let (member, score) = popped.remove(0);
+            return Ok(Reply::Array(vec![Reply::bulk(key), Reply::Bulk(member), Reply::Double(score)]));
         }
     }
-    Ok(Reply::NullArray)
+    ctx.block_on(keys, deadline, Reply::NullArray)
+}
+
+/// BZPOPMIN key [key ...] timeout
+fn bzpopmin(ctx: &mut Ctx) -> CmdResult {
+    blocking_pop(ctx, false)
+}
+
+/// BZPOPMAX key [key ...] timeout
+fn bzpopmax(ctx: &mut Ctx) -> CmdResult {
+    blocking_pop(ctx, true)
 }
 
 // ---------------------------------------------------------------------------------------------
