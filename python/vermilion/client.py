@@ -18,6 +18,12 @@ from .connection import EmbeddedConnection
 from .engine import Engine
 
 
+# Commands that may wait for other clients; Redis flags them "blocking".
+MAY_BLOCK = frozenset(
+    {"blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "wait"}
+)
+
+
 class Redis(redis.Redis):
     """redis-py's ``Redis`` with the engine in this process instead of a server.
 
@@ -104,7 +110,9 @@ class Redis(redis.Redis):
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         client = self._client
-        if client is None:
+        # A command that may wait (BLPOP...) takes a connection of its own from the pool, as
+        # over a socket, so this client's other threads are not held up behind it.
+        if client is None or str(args[0]).lower() in MAY_BLOCK:
             return super().execute_command(*args, **options)
         try:
             response = client.execute(args, NEVER_DECODE not in options)

@@ -50,6 +50,23 @@ impl ExpireOption {
     }
 }
 
+/// Parses a SCAN-family cursor as Redis's `parseScanCursorOrReply` does with C's `strtoul`: an
+/// optional sign (a minus wraps around), decimal digits, nothing else; the empty string is 0.
+pub fn scan_cursor(arg: &[u8]) -> Result<u64, Reply> {
+    let invalid = || Reply::err("ERR invalid cursor");
+    let (negative, digits) = match arg {
+        [] => return Ok(0),
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, arg),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid());
+    }
+    let value = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok()).ok_or_else(invalid)?;
+    Ok(if negative { value.wrapping_neg() } else { value })
+}
+
 impl<'a> Args<'a> {
     pub fn new(argv: &'a [&'a [u8]], first: usize) -> Self {
         Args { argv, pos: first }
@@ -136,6 +153,18 @@ impl<'a> Args<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scan_cursors_read_like_strtoul() {
+        assert_eq!(scan_cursor(b"0"), Ok(0));
+        assert_eq!(scan_cursor(b""), Ok(0));
+        assert_eq!(scan_cursor(b"+12"), Ok(12));
+        assert_eq!(scan_cursor(b"-1"), Ok(u64::MAX));
+        assert_eq!(scan_cursor(b"18446744073709551615"), Ok(u64::MAX));
+        for bad in [&b" 1"[..], b"1 ", b"x", b"-", b"+", b"0x10", b"1a", b"18446744073709551616"] {
+            assert_eq!(scan_cursor(bad), Err(Reply::err("ERR invalid cursor")), "{bad:?}");
+        }
+    }
 
     #[test]
     fn expire_deadlines_follow_redis_checks() {

@@ -11,6 +11,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
+use super::args::scan_cursor;
 use super::{Args, Ctx};
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
@@ -271,7 +272,7 @@ fn random_pairs<'h>(hash: &'h HashValue, count: i64, rng: &mut SmallRng) -> Vec<
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 fn hscan(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let cursor = parse_scan_cursor(ctx.args.bytes()?)?;
+    let cursor = scan_cursor(ctx.args.bytes()?)?;
     let options = ScanOptions::parse(ctx.args);
     let Some(hash) = ctx.read_hash(key)? else {
         return Ok(scan_reply(0, Vec::new()));
@@ -294,22 +295,6 @@ pub(super) fn scan_reply(cursor: u64, found: Vec<Reply>) -> Reply {
     Reply::Array(vec![Reply::bulk(itoa::Buffer::new().format(cursor)), Reply::Array(found)])
 }
 
-/// Parses a cursor as Redis does, with C's `strtoul`: an optional sign (a negative cursor
-/// wraps around), decimal digits, nothing else; an empty argument is cursor 0.
-pub(super) fn parse_scan_cursor(arg: &[u8]) -> Result<u64, Reply> {
-    let invalid = || Reply::err("ERR invalid cursor");
-    let (negative, digits) = match arg {
-        [] => return Ok(0),
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(invalid());
-    }
-    let value = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok()).ok_or_else(invalid)?;
-    Ok(if negative { value.wrapping_neg() } else { value })
-}
 
 /// The options of HSCAN and SSCAN.
 pub(super) struct ScanOptions<'a> {
@@ -399,18 +384,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cursors_parse_like_strtoul() {
-        assert_eq!(parse_scan_cursor(b"0"), Ok(0));
-        assert_eq!(parse_scan_cursor(b""), Ok(0));
-        assert_eq!(parse_scan_cursor(b"+12"), Ok(12));
-        assert_eq!(parse_scan_cursor(b"-1"), Ok(u64::MAX));
-        assert_eq!(parse_scan_cursor(b"18446744073709551615"), Ok(u64::MAX));
-        for bad in [&b"18446744073709551616"[..], b" 1", b"1 ", b"-", b"+", b"0x10", b"1a"] {
-            assert_eq!(parse_scan_cursor(bad), Err(Reply::err("ERR invalid cursor")), "{bad:?}");
-        }
-    }
 
     #[test]
     fn distinct_samples_have_no_repeats_on_both_paths() {

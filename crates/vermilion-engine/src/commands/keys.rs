@@ -1,6 +1,7 @@
 //! Generic key commands: existence, deletion, renaming, copying, scanning and expiry.
 
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
+use super::args::scan_cursor;
 use super::Ctx;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
@@ -152,29 +153,10 @@ fn keys(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Array(out))
 }
 
-/// Parses a SCAN cursor as Redis's `parseScanCursorOrReply` does with C's `strtoul`: an optional
-/// sign (a minus wraps around), decimal digits, nothing else; the empty string is cursor 0.
-pub fn parse_cursor(arg: &[u8]) -> Result<u64, Reply> {
-    let invalid = Reply::err("ERR invalid cursor");
-    let (negative, digits) = match arg {
-        [] => return Ok(0),
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(invalid);
-    }
-    let mut value: u64 = 0;
-    for &d in digits {
-        value = value.checked_mul(10).and_then(|v| v.checked_add(u64::from(d - b'0'))).ok_or_else(|| invalid.clone())?;
-    }
-    Ok(if negative { value.wrapping_neg() } else { value })
-}
 
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 fn scan(ctx: &mut Ctx) -> CmdResult {
-    let mut cursor = parse_cursor(ctx.args.bytes()?)?;
+    let mut cursor = scan_cursor(ctx.args.bytes()?)?;
     let (mut pattern, mut count, mut type_filter) = (None, 10i64, None);
     while let Some(word) = ctx.args.peek() {
         ctx.args.bytes()?;

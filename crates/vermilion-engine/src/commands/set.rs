@@ -5,8 +5,9 @@
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
-use super::hash::{parse_random_count, parse_scan_cursor, sample_distinct, scan_reply, ScanOptions};
+use super::hash::{parse_random_count, sample_distinct, scan_reply, ScanOptions};
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
+use super::args::scan_cursor;
 use super::Ctx;
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
@@ -431,7 +432,7 @@ fn sdiffstore(ctx: &mut Ctx) -> CmdResult {
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 fn sscan(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let cursor = parse_scan_cursor(ctx.args.bytes()?)?;
+    let cursor = scan_cursor(ctx.args.bytes()?)?;
     let options = ScanOptions::parse(ctx.args);
     let Some(set) = ctx.read_set(key)? else {
         return Ok(scan_reply(0, Vec::new()));

@@ -15,6 +15,7 @@ use ahash::AHashMap;
 use rand::Rng;
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
+use super::args::scan_cursor;
 use super::Ctx;
 use crate::double::write_g17;
 use crate::glob::glob_match;
@@ -1127,30 +1128,11 @@ fn difference<'a>(inputs: &[Input<'a>]) -> Vec<(Cow<'a, [u8]>, f64)> {
 // ---------------------------------------------------------------------------------------------
 // ZSCAN
 
-/// Parses a SCAN cursor as Redis 7.0's `parseScanCursorOrReply`, which is C's `strtoul` over
-/// the whole text: an optional sign (a negative cursor wraps around), no leading space, no
-/// overflow — and the empty text reads as 0.
-fn parse_cursor(arg: &[u8]) -> Result<u64, Reply> {
-    if arg.is_empty() {
-        return Ok(0);
-    }
-    let (negative, digits) = match arg {
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, arg),
-    };
-    let value = std::str::from_utf8(digits)
-        .ok()
-        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|d| d.parse::<u64>().ok())
-        .ok_or(Reply::err("ERR invalid cursor"))?;
-    Ok(if negative { value.wrapping_neg() } else { value })
-}
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 fn zscan(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let cursor = parse_cursor(ctx.args.bytes()?)?;
+    let cursor = scan_cursor(ctx.args.bytes()?)?;
     // Options are read after the lookup: a missing key answers an empty scan whatever follows.
     let mut args = ctx.args;
     let Some(zset) = ctx.read_zset(key)? else {
