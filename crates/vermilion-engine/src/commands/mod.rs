@@ -8,6 +8,7 @@ pub mod table;
 
 mod args;
 mod client_cmd;
+mod geo;
 mod bitmap;
 mod connection;
 mod hash;
@@ -15,7 +16,9 @@ mod hll;
 mod introspection;
 mod keys;
 mod list;
+mod scripting;
 mod server;
+mod sort;
 mod set;
 mod stream;
 mod string;
@@ -46,6 +49,9 @@ fn families() -> impl Iterator<Item = &'static Command> {
         stream::COMMANDS,
         bitmap::COMMANDS,
         hll::COMMANDS,
+        geo::COMMANDS,
+        sort::COMMANDS,
+        scripting::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,
         connection::COMMANDS,
