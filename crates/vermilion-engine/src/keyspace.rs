@@ -118,6 +118,8 @@ pub struct Keyspace {
     pub watched: WatchRegistry,
     /// Blocked calls (BLPOP, ...), re-run when the keys they wait on change.
     pub blocked: BlockedRegistry,
+    /// Lua interpreter and script cache.
+    pub scripting: crate::commands::scripting::ScriptingState,
 }
 
 impl Keyspace {
@@ -129,6 +131,7 @@ impl Keyspace {
             rng: SmallRng::from_os_rng(),
             watched: WatchRegistry::default(),
             blocked: BlockedRegistry::default(),
+            scripting: Default::default(),
         }
     }
 

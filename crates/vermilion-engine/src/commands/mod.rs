@@ -16,7 +16,7 @@ mod hll;
 mod introspection;
 mod keys;
 mod list;
-mod scripting;
+pub mod scripting;
 mod server;
 mod sort;
 mod set;
