@@ -180,6 +180,24 @@ impl<V> Dict<V> {
         v.reverse_bits()
     }
 
+    /// Scans buckets from `cursor` until `count` elements were visited, the table is done, or ten
+    /// times `count` buckets were visited (Redis's bound for sparse tables). Returns the next
+    /// cursor, as a SCAN reply carries it.
+    pub fn scan_steps(&self, mut cursor: u64, count: usize, mut visit: impl FnMut(&[u8], &V)) -> u64 {
+        let mut seen = 0;
+        let mut buckets_left = count.max(1).saturating_mul(10);
+        loop {
+            cursor = self.scan(cursor, |k, v| {
+                seen += 1;
+                visit(k, v);
+            });
+            buckets_left -= 1;
+            if cursor == 0 || seen >= count || buckets_left == 0 {
+                return cursor;
+            }
+        }
+    }
+
     /// A random entry: a random non-empty bucket, then a random element of its chain (Redis's
     /// `dictGetFairRandomKey` idea, without the extra sampling).
     pub fn random_entry(&self, rng: &mut impl Rng) -> Option<(&[u8], &V)> {

@@ -175,21 +175,14 @@ fn scan(ctx: &mut Ctx) -> CmdResult {
     }
     let now = ctx.now;
     let db = ctx.db();
+    // Like Redis: collect up to COUNT keys (or visit ten times as many buckets), then filter.
     let mut found: Vec<Vec<u8>> = Vec::new();
-    // Like Redis: visit buckets until COUNT keys were collected or ten times as many buckets seen.
-    let mut budget = count.saturating_mul(10);
-    loop {
-        cursor = db.keys.scan(cursor, |k, entry| {
-            let type_ok = type_filter.as_deref().is_none_or(|t| t == entry.value.type_name().as_bytes());
-            if type_ok && matches_pattern(pattern, k) {
-                found.push(k.to_vec());
-            }
-        });
-        budget -= 1;
-        if cursor == 0 || found.len() as i64 >= count || budget <= 0 {
-            break;
+    cursor = db.keys.scan_steps(cursor, count as usize, |k, entry| {
+        let type_ok = type_filter.as_deref().is_none_or(|t| t == entry.value.type_name().as_bytes());
+        if type_ok && matches_pattern(pattern, k) {
+            found.push(k.to_vec());
         }
-    }
+    });
     found.retain(|k| !db.is_expired(k, now));
     let keys = found.into_iter().map(Reply::Bulk).collect();
     Ok(Reply::Array(vec![Reply::bulk(cursor.to_string()), Reply::Array(keys)]))

@@ -6,9 +6,6 @@
 //! node and two strings per field. A hash that gets a long field or value, or too many fields,
 //! becomes a hash table (`hashtable`) for good: like Redis, a hash never converts back.
 
-use std::fmt;
-use std::ops::{Deref, DerefMut};
-
 use rand::Rng;
 
 use crate::dict::Dict;
@@ -30,7 +27,7 @@ pub struct HashValue(Encoding);
 #[derive(Debug, Clone)]
 enum Encoding {
     Listpack(PairPack),
-    Table(Table<Box<[u8]>>),
+    Table(Dict<Box<[u8]>>),
 }
 
 impl Default for HashValue {
@@ -130,7 +127,7 @@ impl HashValue {
 
     fn convert_to_table(&mut self) {
         if let Encoding::Listpack(pack) = &self.0 {
-            let mut table = Table::default();
+            let mut table = Dict::new();
             for (field, value) in pack.iter() {
                 table.insert_new(field.into(), value.into());
             }
@@ -238,61 +235,6 @@ impl PairPack {
         self.buf.drain(pair.start..pair.end);
         self.pairs -= 1;
         true
-    }
-}
-
-/// A [`Dict`] as a value type holds it: with the `Clone` (COPY duplicates values) and `Debug`
-/// that `Value` derives, and Redis's SCAN stepping. Sets use it too.
-#[derive(Default)]
-pub(crate) struct Table<V>(Dict<V>);
-
-impl<V> Deref for Table<V> {
-    type Target = Dict<V>;
-
-    fn deref(&self) -> &Dict<V> {
-        &self.0
-    }
-}
-
-impl<V> DerefMut for Table<V> {
-    fn deref_mut(&mut self) -> &mut Dict<V> {
-        &mut self.0
-    }
-}
-
-impl<V: Clone> Clone for Table<V> {
-    fn clone(&self) -> Self {
-        let mut copy = Dict::new();
-        for (key, value) in self.0.iter() {
-            copy.insert_new(key.into(), value.clone());
-        }
-        Table(copy)
-    }
-}
-
-impl<V> fmt::Debug for Table<V> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Table").field("len", &self.0.len()).finish()
-    }
-}
-
-impl<V> Table<V> {
-    /// Scans buckets from `cursor` until `count` elements were visited, the table is done, or
-    /// ten times `count` buckets were visited (Redis's bound for sparse tables). Returns the next
-    /// cursor.
-    pub(crate) fn scan_steps(&self, mut cursor: u64, count: usize, mut visit: impl FnMut(&[u8], &V)) -> u64 {
-        let mut seen = 0;
-        let mut buckets_left = count.max(1).saturating_mul(10);
-        loop {
-            cursor = self.0.scan(cursor, |k, v| {
-                seen += 1;
-                visit(k, v);
-            });
-            buckets_left -= 1;
-            if cursor == 0 || seen >= count || buckets_left == 0 {
-                return cursor;
-            }
-        }
     }
 }
 

@@ -11,7 +11,7 @@
 
 use rand::Rng;
 
-use super::hash::Table;
+use crate::dict::Dict;
 use crate::util::parse_i64;
 
 /// Redis's `set-max-intset-entries 512`: more members than this make a hash table.
@@ -25,7 +25,7 @@ pub struct SetValue(Encoding);
 enum Encoding {
     /// Sorted, without duplicates.
     Intset(Vec<i64>),
-    Table(Table<()>),
+    Table(Dict<()>),
 }
 
 /// One member as the set holds it: an intset member is a number, whose text is its decimal form.
@@ -60,7 +60,7 @@ impl SetValue {
     pub fn for_member(first: &[u8]) -> Self {
         match parse_i64(first) {
             Some(_) => SetValue::new(),
-            None => SetValue(Encoding::Table(Table::default())),
+            None => SetValue(Encoding::Table(Dict::new())),
         }
     }
 
@@ -214,9 +214,9 @@ impl SetValue {
         }
     }
 
-    fn convert_to_table(&mut self) -> &mut Table<()> {
+    fn convert_to_table(&mut self) -> &mut Dict<()> {
         if let Encoding::Intset(ints) = &self.0 {
-            let mut table = Table::default();
+            let mut table = Dict::new();
             for &n in ints {
                 table.insert_new(itoa::Buffer::new().format(n).as_bytes().into(), ());
             }
