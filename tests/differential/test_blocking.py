@@ -56,3 +56,15 @@ def test_blocking_without_waiting_on_others(differ, script):
 @pytest.mark.parametrize("script", ERRORS + METADATA)
 def test_blocking_errors_and_metadata(differ, script):
     differ.check(script)
+
+
+WAIT_AND_ROLE = cases(
+    case("wait-without-replicas", ["WAIT", "0", "0"], ["WAIT", "-1", "0"], ["WAIT", "1", "20"], ["WAIT", "1", "-5"],
+         ["WAIT", "1", "x"], ["WAIT", "x", "0"], ["ROLE"], resp3=True),
+    case("command-info-wait-role", ["COMMAND", "INFO", "wait", "role"]),
+)
+
+
+@pytest.mark.parametrize("script", WAIT_AND_ROLE)
+def test_wait_and_role(differ, script):
+    differ.check(script)

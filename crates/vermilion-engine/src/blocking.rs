@@ -104,6 +104,8 @@ impl BlockedCall {
 #[derive(Default)]
 pub struct BlockedRegistry {
     by_key: ahash::AHashMap<(usize, Box<[u8]>), VecDeque<Arc<BlockedCall>>>,
+    /// Calls that wait on no key (WAIT): only their timeout or a cancel ends them.
+    keyless: Vec<Arc<BlockedCall>>,
     ready: Vec<(usize, Box<[u8]>)>,
     count: usize,
 }
@@ -119,6 +121,9 @@ impl BlockedRegistry {
     }
 
     pub(crate) fn park(&mut self, call: &Arc<BlockedCall>) {
+        if call.keys.is_empty() {
+            self.keyless.push(Arc::clone(call));
+        }
         for key in &call.keys {
             self.by_key.entry((call.db, key.clone())).or_default().push_back(Arc::clone(call));
         }
@@ -126,7 +131,9 @@ impl BlockedRegistry {
     }
 
     pub(crate) fn unpark(&mut self, call: &Arc<BlockedCall>) {
-        let mut found = false;
+        let before = self.keyless.len();
+        self.keyless.retain(|c| !Arc::ptr_eq(c, call));
+        let mut found = self.keyless.len() != before;
         for key in &call.keys {
             let slot = (call.db, key.clone());
             if let Some(queue) = self.by_key.get_mut(&slot) {
@@ -168,11 +175,10 @@ impl BlockedRegistry {
     /// Calls whose deadline has passed on the engine clock.
     pub(crate) fn expired(&self, now_ms: i64) -> Vec<Arc<BlockedCall>> {
         let mut calls: Vec<Arc<BlockedCall>> = Vec::new();
-        for queue in self.by_key.values() {
-            for call in queue {
-                if call.deadline_ms.is_some_and(|d| d <= now_ms) && !calls.iter().any(|c| Arc::ptr_eq(c, call)) {
-                    calls.push(Arc::clone(call));
-                }
+        let parked = self.by_key.values().flatten().chain(&self.keyless);
+        for call in parked {
+            if call.deadline_ms.is_some_and(|d| d <= now_ms) && !calls.iter().any(|c| Arc::ptr_eq(c, call)) {
+                calls.push(Arc::clone(call));
             }
         }
         calls

@@ -13,6 +13,7 @@ pub mod dict;
 pub mod double;
 mod engine;
 mod expire;
+pub mod geo;
 pub mod glob;
 pub mod hll;
 pub mod info;

@@ -164,3 +164,18 @@ fn bzpopmin_and_bzmpop_wait_for_members() {
     );
     assert_eq!(run(&mut a, "BZPOPMAX z 0"), Reply::Array(vec![bulk("z"), bulk("two"), Reply::Double(2.0)]));
 }
+
+#[test]
+fn wait_answers_for_a_master_without_replicas() {
+    let (engine, mut c) = setup();
+    assert_eq!(run(&mut c, "WAIT 0 0"), int(0));
+    assert_eq!(run(&mut c, "WAIT -1 0"), int(0));
+    assert_eq!(run(&mut c, "WAIT 1 -5"), err("ERR timeout is negative"));
+    assert_eq!(run(&mut c, "WAIT 1 x"), err("ERR timeout is not an integer or out of range"));
+    let Outcome::Blocked(waiter) = start(&mut c, "WAIT 1 100") else { panic!("asking for a replica waits") };
+    engine.advance_time(99);
+    assert!(waiter.try_take().is_none());
+    engine.advance_time(1);
+    assert_eq!(waiter.try_take(), Some(int(0)));
+    assert_eq!(run(&mut c, "ROLE"), Reply::Array(vec![bulk("master"), int(0), Reply::Array(vec![])]));
+}

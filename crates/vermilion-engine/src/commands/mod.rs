@@ -125,11 +125,16 @@ impl<'a> Ctx<'a> {
     /// Redis does for every command blocked on keys. Where blocking is not allowed (inside MULTI),
     /// replies `immediate` at once instead.
     pub fn block_on(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, immediate: Reply) -> CmdResult {
+        self.block_until(keys, deadline_ms, immediate, Reply::NullArray)
+    }
+
+    /// [`Ctx::block_on`] with the reply a timed-out wait gives (WAIT answers a count, not a null).
+    pub fn block_until(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, immediate: Reply, timeout_reply: Reply) -> CmdResult {
         if !self.may_block {
             return Ok(immediate);
         }
         let keys = keys.iter().map(|k| Box::<[u8]>::from(*k)).collect();
-        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply: Reply::NullArray });
+        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply });
         Ok(Reply::NullArray)
     }
 

@@ -29,8 +29,35 @@ pub static COMMANDS: &[Command] = &[
     Command::new("lastsave", 1, Group::Server, lastsave).flags(flag::LOADING | flag::STALE | flag::FAST).acl(acl::ADMIN | acl::DANGEROUS)
         .tips(&["nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
+    Command::new("role", 1, Group::Server, role).flags(flag::NOSCRIPT | flag::LOADING | flag::STALE | flag::FAST)
+        .acl(acl::ADMIN | acl::DANGEROUS)
+        .doc("2.8.12", "O(1)", "Returns the replication role."),
+    Command::new("wait", 3, Group::Generic, wait).flags(flag::NOSCRIPT).acl(acl::CONNECTION)
+        .tips(&["request_policy:all_shards", "response_policy:agg_min"])
+        .doc("3.0.0", "O(1)", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed."),
     Command::container("config", Group::Server, CONFIG),
 ];
+
+/// ROLE — always a master with no replicas.
+fn role(_ctx: &mut Ctx) -> CmdResult {
+    Ok(Reply::Array(vec![Reply::bulk("master"), Reply::Integer(0), Reply::Array(Vec::new())]))
+}
+
+/// WAIT numreplicas timeout — no replica ever acknowledges, so asking for none answers 0 at
+/// once and asking for more waits out the timeout (milliseconds; 0 = forever), as Redis does.
+fn wait(ctx: &mut Ctx) -> CmdResult {
+    let wanted = ctx.args.int()?;
+    let timeout = crate::util::parse_i64(ctx.args.bytes()?).ok_or(Reply::err("ERR timeout is not an integer or out of range"))?;
+    if timeout < 0 {
+        return Err(Reply::err("ERR timeout is negative"));
+    }
+    const ACKNOWLEDGED: i64 = 0;
+    if wanted <= ACKNOWLEDGED {
+        return Ok(Reply::Integer(ACKNOWLEDGED));
+    }
+    let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
+    ctx.block_until(&[], deadline, Reply::Integer(ACKNOWLEDGED), Reply::Integer(ACKNOWLEDGED))
+}
 
 static CONFIG: &[Command] = &[
     Command::new("config|get", -3, Group::Server, config_get).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)

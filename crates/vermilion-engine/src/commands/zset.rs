@@ -21,10 +21,10 @@ use crate::double::write_g17;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
-use crate::types::zset::{parse_score, Bounds, LexRange, ScoreRange};
+use crate::types::zset::{Bounds, LexRange, ScoreRange};
 use crate::types::set::Member;
 use crate::types::{SetValue, Value, ZSetValue};
-use crate::util::parse_i64;
+use crate::util::{parse_f64, parse_i64};
 
 const ZS: u32 = acl::SORTEDSET;
 const R: u32 = flag::READONLY;
@@ -288,7 +288,7 @@ fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
     }
     let pairs = rest
         .chunks_exact(2)
-        .map(|pair| Ok((parse_score(pair[0]).ok_or(errors::NOT_FLOAT)?, pair[1])))
+        .map(|pair| Ok((parse_f64(pair[0]).ok_or(errors::NOT_FLOAT)?, pair[1])))
         .collect::<Result<Vec<(f64, &[u8])>, Reply>>()?;
     let counts = update_zset(ctx, key, !opts.xx, |zset| add_all(zset, &pairs, opts))?.transpose()?.unwrap_or_default();
     ctx.ks.dirty += (counts.added + counts.updated) as u64;
@@ -1010,7 +1010,7 @@ fn parse_setop<'a>(ctx: &mut Ctx<'a>, op: SetOp, store: bool, cardinality_only: 
         match word.to_ascii_uppercase().as_slice() {
             b"WEIGHTS" if weighted && remaining >= numkeys => {
                 for weight in &mut args.weights {
-                    *weight = parse_score(ctx.args.bytes()?).ok_or(Reply::err("ERR weight value is not a float"))?;
+                    *weight = parse_f64(ctx.args.bytes()?).ok_or(Reply::err("ERR weight value is not a float"))?;
                 }
             }
             b"AGGREGATE" if weighted && remaining >= 1 => {

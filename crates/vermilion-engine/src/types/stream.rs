@@ -47,6 +47,14 @@ impl StreamId {
         }
     }
 
+    /// The big-endian key Redis's radix tree orders IDs by.
+    pub fn to_bytes(self) -> [u8; 16] {
+        let mut key = [0; 16];
+        key[..8].copy_from_slice(&self.ms.to_be_bytes());
+        key[8..].copy_from_slice(&self.seq.to_be_bytes());
+        key
+    }
+
     pub fn is_zero(self) -> bool {
         self == StreamId::MIN
     }
@@ -61,6 +69,56 @@ impl fmt::Display for StreamId {
 /// An entry's fields and values, interleaved: `field, value, field, value, ...`.
 pub type Fields = Vec<Vec<u8>>;
 
+/// An entry's fields and values stored in one allocation, each string as its length (LEB128)
+/// followed by its bytes: a stream holds many small entries, and one allocation each keeps
+/// them compact.
+#[derive(Debug, Clone)]
+pub struct PackedEntry(Box<[u8]>);
+
+impl PackedEntry {
+    pub fn pack(strings: &[&[u8]]) -> PackedEntry {
+        let mut buf = Vec::with_capacity(strings.iter().map(|s| s.len() + 1).sum());
+        for string in strings {
+            let mut len = string.len();
+            while len >= 0x80 {
+                buf.push((len & 0x7f) as u8 | 0x80);
+                len >>= 7;
+            }
+            buf.push(len as u8);
+            buf.extend_from_slice(string);
+        }
+        PackedEntry(buf.into_boxed_slice())
+    }
+
+    /// The strings, in order.
+    pub fn strings(&self) -> impl Iterator<Item = &[u8]> {
+        let mut rest: &[u8] = &self.0;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let (mut len, mut shift, mut i) = (0usize, 0, 0);
+            loop {
+                let byte = rest[i];
+                len |= usize::from(byte & 0x7f) << shift;
+                i += 1;
+                if byte < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            let (string, tail) = rest[i..].split_at(len);
+            rest = tail;
+            Some(string)
+        })
+    }
+
+    /// The fields and values, unpacked for a reply.
+    pub fn fields(&self) -> Fields {
+        self.strings().map(<[u8]>::to_vec).collect()
+    }
+}
+
 /// One listpack node of Redis's radix tree, as far as trimming and `XINFO` need it.
 #[derive(Debug, Clone)]
 struct Node {
@@ -72,6 +130,9 @@ struct Node {
     bytes: usize,
     /// The last ID appended, deleted or not.
     last_id: StreamId,
+    /// The field names of the node's first entry: entries with the same names store only
+    /// their values.
+    master_fields: Vec<Vec<u8>>,
 }
 
 /// How XADD and XTRIM trim.
@@ -204,7 +265,7 @@ impl ConsumerGroup {
 /// A stream value.
 #[derive(Debug, Clone, Default)]
 pub struct StreamValue {
-    entries: BTreeMap<StreamId, Fields>,
+    entries: BTreeMap<StreamId, PackedEntry>,
     /// Listpack nodes by master (first) ID.
     nodes: BTreeMap<StreamId, Node>,
     last_id: StreamId,
@@ -322,13 +383,17 @@ impl StreamValue {
         self.nodes.len()
     }
 
-    /// An estimate of the radix tree's node count: its head plus one node per key (exact for
-    /// the small streams where keys share no prefix worth splitting).
+    /// The node count of Redis's radix tree over the listpack nodes' master IDs.
     pub fn radix_tree_nodes(&self) -> usize {
-        self.nodes.len() + 1
+        let keys: Vec<[u8; 16]> = self.nodes.keys().map(|id| id.to_bytes()).collect();
+        if keys.is_empty() {
+            1
+        } else {
+            rax_nodes(&keys, 0)
+        }
     }
 
-    pub fn get(&self, id: StreamId) -> Option<&Fields> {
+    pub fn get(&self, id: StreamId) -> Option<&PackedEntry> {
         self.entries.get(&id)
     }
 
@@ -337,25 +402,23 @@ impl StreamValue {
     }
 
     /// Appends an entry with an ID the caller has checked is greater than [`Self::last_id`].
-    pub fn append(&mut self, id: StreamId, fields: Fields) {
+    pub fn append(&mut self, id: StreamId, fields: &[&[u8]]) {
         debug_assert!(id > self.last_id);
-        let raw_len: usize = fields.iter().map(Vec::len).sum();
-        let entry_bytes = entry_size(id, &fields);
+        let raw_len: usize = fields.iter().map(|f| f.len()).sum();
         match self.nodes.iter_mut().next_back() {
-            Some((_, node))
-                if node.bytes + raw_len < NODE_MAX_BYTES && node.total < NODE_MAX_ENTRIES =>
-            {
+            Some((&master, node)) if node.bytes + raw_len < NODE_MAX_BYTES && node.total < NODE_MAX_ENTRIES => {
                 node.live += 1;
                 node.total += 1;
-                node.bytes += entry_bytes;
+                node.bytes += entry_size(master, id, fields, &node.master_fields);
                 node.last_id = id;
             }
             _ => {
-                let bytes = LISTPACK_OVERHEAD + master_entry_size(&fields) + entry_bytes;
-                self.nodes.insert(id, Node { live: 1, total: 1, bytes, last_id: id });
+                let master_fields: Vec<Vec<u8>> = fields.iter().step_by(2).map(|f| f.to_vec()).collect();
+                let bytes = LISTPACK_OVERHEAD + master_entry_size(&master_fields) + entry_size(id, id, fields, &master_fields);
+                self.nodes.insert(id, Node { live: 1, total: 1, bytes, last_id: id, master_fields });
             }
         }
-        self.entries.insert(id, fields);
+        self.entries.insert(id, PackedEntry::pack(fields));
         self.last_id = id;
         self.entries_added += 1;
     }
@@ -452,7 +515,7 @@ impl StreamValue {
         }
         let limit = if count == 0 { usize::MAX } else { count };
         let range = self.entries.range(start..=end);
-        let pick = |(id, fields): (&StreamId, &Fields)| (*id, fields.clone());
+        let pick = |(id, entry): (&StreamId, &PackedEntry)| (*id, entry.fields());
         if rev {
             range.rev().take(limit).map(pick).collect()
         } else {
@@ -522,7 +585,7 @@ impl StreamValue {
         let start = g.last_id.next().unwrap_or_default();
         let limit = if count == 0 { usize::MAX } else { count };
         let mut out = Vec::new();
-        for (&id, fields) in self.entries.range(start..).take(limit) {
+        for (&id, entry) in self.entries.range(start..).take(limit) {
             if id > g.last_id {
                 g.entries_read = match g.entries_read {
                     Some(read) if !counters.has_tombstones_from(id) => Some(read + 1),
@@ -533,7 +596,7 @@ impl StreamValue {
             if !noack {
                 g.deliver(id, consumer, now);
             }
-            out.push((id, fields.clone()));
+            out.push((id, entry.fields()));
         }
         out
     }
@@ -548,7 +611,7 @@ impl StreamValue {
         let ids: Vec<StreamId> = g.touch_consumer(consumer, now).pending.range(start..).take(limit).copied().collect();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let fields = self.entries.get(&id).cloned();
+            let fields = self.entries.get(&id).map(PackedEntry::fields);
             if fields.is_some() {
                 let pending = g.pel.get_mut(&id).expect("a consumer's PEL is part of its group's");
                 pending.delivery_time = now;
@@ -560,10 +623,25 @@ impl StreamValue {
     }
 
     /// The stream's entries and one of its groups, borrowed together (XCLAIM, XAUTOCLAIM).
-    pub fn entries_and_group(&mut self, name: &[u8]) -> Option<(&BTreeMap<StreamId, Fields>, &mut ConsumerGroup)> {
+    pub fn entries_and_group(&mut self, name: &[u8]) -> Option<(&BTreeMap<StreamId, PackedEntry>, &mut ConsumerGroup)> {
         let group = self.groups.get_mut(name)?;
         Some((&self.entries, group))
     }
+}
+
+/// The nodes of a radix tree holding `keys` (sorted and distinct) below `depth` bytes: a run of
+/// bytes every key shares is one compressed node, a byte where they differ one branching node,
+/// and each key's end one leaf.
+fn rax_nodes(keys: &[[u8; 16]], depth: usize) -> usize {
+    if depth == 16 {
+        return 1;
+    }
+    let (first, last) = (&keys[0], &keys[keys.len() - 1]);
+    let shared = (depth..16).take_while(|&i| first[i] == last[i]).count();
+    if shared > 0 {
+        return 1 + rax_nodes(keys, depth + shared);
+    }
+    1 + keys.chunk_by(|a, b| a[depth] == b[depth]).map(|group| rax_nodes(group, depth + 1)).sum::<usize>()
 }
 
 /// Listpack header and terminator.
@@ -594,30 +672,35 @@ fn int_size(n: i64) -> usize {
 }
 
 /// The master entry a new node starts with: counters, the field names, and a terminator.
-fn master_entry_size(fields: &Fields) -> usize {
-    let names: usize = fields.iter().step_by(2).map(|f| element_size(f)).sum();
+fn master_entry_size(names: &[Vec<u8>]) -> usize {
+    let names: usize = names.iter().map(|f| element_size(f)).sum();
     2 + 2 + 2 + names + 2
 }
 
-/// One appended entry: flags, the ID as deltas, its fields and values, and a back count.
-fn entry_size(id: StreamId, fields: &Fields) -> usize {
-    let id_bytes = int_size(id.ms.min(i64::MAX as u64) as i64) + int_size(id.seq.min(i64::MAX as u64) as i64) + 2;
-    let data: usize = fields.iter().map(|f| element_size(f)).sum();
-    2 + id_bytes + 2 + data + 2
+/// One appended entry: flags, its ID as deltas from the node's master ID, its values (with
+/// their field names unless those match the master entry's), and a back count.
+fn entry_size(master: StreamId, id: StreamId, fields: &[&[u8]], master_fields: &[Vec<u8>]) -> usize {
+    let delta = |a: u64, b: u64| int_size(a.wrapping_sub(b) as i64) + 1;
+    let id_bytes = delta(id.ms, master.ms) + delta(id.seq, master.seq);
+    let same_fields = fields.len() == master_fields.len() * 2 && fields.iter().step_by(2).copied().eq(master_fields.iter().map(Vec::as_slice));
+    let data: usize = if same_fields {
+        fields.iter().skip(1).step_by(2).map(|v| element_size(v)).sum()
+    } else {
+        2 + fields.iter().map(|f| element_size(f)).sum::<usize>()
+    };
+    2 + id_bytes + data + 2
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fields() -> Fields {
-        vec![b"f".to_vec(), b"v".to_vec()]
-    }
+    const FIELDS: &[&[u8]] = &[b"f", b"v"];
 
     fn stream_of(n: u64) -> StreamValue {
         let mut s = StreamValue::new();
         for i in 1..=n {
-            s.append(StreamId::new(i, 0), fields());
+            s.append(StreamId::new(i, 0), FIELDS);
         }
         s
     }
@@ -629,6 +712,15 @@ mod tests {
         assert_eq!(StreamId::new(2, 0).prev(), Some(StreamId::new(1, u64::MAX)));
         assert_eq!(StreamId::MIN.prev(), None);
         assert_eq!(StreamId::new(5, 3).to_string(), "5-3");
+    }
+
+    #[test]
+    fn packed_entries_round_trip() {
+        let long = vec![b'x'; 300];
+        let strings: &[&[u8]] = &[b"", b"field", &long, b"\x00\xff"];
+        let packed = PackedEntry::pack(strings);
+        assert_eq!(packed.strings().collect::<Vec<_>>(), strings);
+        assert_eq!(packed.fields().len(), 4);
     }
 
     #[test]

@@ -16,7 +16,6 @@ mod skiplist;
 use std::ops::Range;
 
 pub use range::{Bounds, LexBound, LexRange, ScoreRange};
-pub use score::parse_score;
 use skiplist::{precedes, SkipList, Walk};
 
 use crate::dict::Dict;
