@@ -79,7 +79,10 @@ ERRORS = cases(
          ["SET", "str", "v"], ["SORT", "str"], ["SORT", "str", "bogus"], ["SORT", "str", "STORE", "x"],
          ["HSET", "hash", "f", "v"], ["SORT", "hash"], ["SORT_RO", "str"], ["SORT"], ["SORT_RO"]),
     case("sort-key-specs", ["COMMAND", "GETKEYS", "SORT", "a", "STORE", "b"], ["COMMAND", "GETKEYS", "SORT", "a"],
-         ["COMMAND", "GETKEYS", "SORT_RO", "a", "BY", "w_*"]),
+         ["COMMAND", "GETKEYS", "SORT_RO", "a", "BY", "w_*"],
+         ["COMMAND", "GETKEYS", "SORT", "k", "BY", "w_*", "GET", "store", "STORE", "dst"],
+         ["COMMAND", "GETKEYS", "SORT", "k", "LIMIT", "0", "1", "STORE", "d"]),
+    case("sort-command-info", ["COMMAND", "INFO", "sort", "sort_ro"], resp3=True),
 )
 
 

@@ -60,6 +60,7 @@ fn map(pairs: Vec<(&'static str, Reply)>) -> Reply {
 fn key_spec_reply(spec: &KeySpec) -> Reply {
     let begin = match spec.begin {
         BeginSearch::Index(i) => map(vec![("type", Reply::bulk("index")), ("spec", map(vec![("index", Reply::Integer(i.into()))]))]),
+        BeginSearch::Unknown => map(vec![("type", Reply::bulk("unknown")), ("spec", map(vec![]))]),
         BeginSearch::Keyword { keyword, startfrom } => map(vec![
             ("type", Reply::bulk("keyword")),
             ("spec", map(vec![("keyword", Reply::bulk(keyword)), ("startfrom", Reply::Integer(startfrom.into()))])),
@@ -74,6 +75,7 @@ fn key_spec_reply(spec: &KeySpec) -> Reply {
                 ("limit", Reply::Integer(limit.into())),
             ])),
         ]),
+        FindKeys::Unknown => map(vec![("type", Reply::bulk("unknown")), ("spec", map(vec![]))]),
         FindKeys::Keynum { keynumidx, firstkey, keystep } => map(vec![
             ("type", Reply::bulk("keynum")),
             ("spec", map(vec![

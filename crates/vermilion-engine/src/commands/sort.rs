@@ -15,31 +15,50 @@ use crate::util::parse_i64;
 const SORT_ACL: u32 = acl::SET | acl::SORTEDSET | acl::LIST | acl::DANGEROUS;
 const COMPLEXITY: &str = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).";
 
-/// The keys `BY` and `GET` patterns name derive from the sorted elements, so no spec can find
-/// them: Redis declares an `unknown` search. The table has no such search yet, so this spec
-/// stands in for it as an incomplete spec that yields no key.
+/// The keys `BY` and `GET` patterns name derive from the sorted elements, so no rule finds them.
 const BY_GET_SPEC: KeySpec = KeySpec {
-    flags: key::RO | key::ACCESS | key::INCOMPLETE | key::NOT_KEY,
-    begin: BeginSearch::Index(1),
-    find: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 },
+    flags: key::RO | key::ACCESS,
+    begin: BeginSearch::Unknown,
+    find: FindKeys::Unknown,
     notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
 };
 
-/// The destination follows a STORE among the options; incomplete because a `STORE` word may
-/// also be a BY or GET pattern.
+/// The destination follows STORE, which may stand anywhere among the options.
 const STORE_SPEC: KeySpec = KeySpec {
-    flags: key::OW | key::UPDATE | key::INCOMPLETE,
-    begin: BeginSearch::Keyword { keyword: "STORE", startfrom: 2 },
-    find: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 },
+    flags: key::OW | key::UPDATE,
+    begin: BeginSearch::Unknown,
+    find: FindKeys::Unknown,
     notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
 };
 
+/// The sorted key and the STORE destination, walking the options as Redis's `sortGetKeys` does
+/// (skipping each option's arguments, so a pattern spelled "store" is not taken for STORE).
+fn sort_keys(argv: &[&[u8]]) -> Vec<usize> {
+    let mut keys = vec![1];
+    let mut i = 2;
+    while i < argv.len() {
+        let skip = match argv[i].to_ascii_lowercase().as_slice() {
+            b"limit" => 2,
+            b"get" | b"by" => 1,
+            b"store" => {
+                if i + 1 < argv.len() {
+                    keys.push(i + 1);
+                }
+                1
+            }
+            _ => 0,
+        };
+        i += skip + 1;
+    }
+    keys
+}
+
 pub static COMMANDS: &[Command] = &[
     Command::new("sort", -2, Group::Generic, sort).flags(flag::WRITE | flag::DENYOOM).acl(SORT_ACL)
-        .keys(&[KeySpec::single(1, key::RO | key::ACCESS), BY_GET_SPEC, STORE_SPEC])
+        .keys(&[KeySpec::single(1, key::RO | key::ACCESS), BY_GET_SPEC, STORE_SPEC]).get_keys(sort_keys)
         .doc("1.0.0", COMPLEXITY, "Sort the elements in a list, set or sorted set"),
     Command::new("sort_ro", -2, Group::Generic, sort_ro).flags(flag::READONLY).acl(SORT_ACL)
-        .keys(&[KeySpec::single(1, key::RO | key::ACCESS), BY_GET_SPEC])
+        .keys(&[KeySpec::single(1, key::RO | key::ACCESS), BY_GET_SPEC]).get_keys(sort_keys)
         .doc("7.0.0", COMPLEXITY, "Sort the elements in a list, set or sorted set. Read-only variant of SORT."),
 ];
 

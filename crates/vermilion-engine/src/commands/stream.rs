@@ -1,11 +1,12 @@
 //! Stream commands: appending and trimming, ranges, reads (plain and through consumer groups),
 //! the pending entries lists, and the XGROUP / XINFO containers.
 //!
-//! BLOCK is parsed but never waits: a read that would block answers as if its timeout had
-//! elapsed, until the engine's blocking machinery serves XREAD and XREADGROUP.
+//! XREAD and XREADGROUP with BLOCK park on the engine's blocking machinery, which re-runs them
+//! when their keys change. XREAD's `$` cannot be re-run that way (it would mean the newer last
+//! ID each time), so a read with `$` that finds nothing answers as if its timeout had elapsed.
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
-use super::Ctx;
+use super::{help_reply, Ctx};
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
 use crate::types::stream::{ConsumerGroup, Fields, StreamId, Trim, TrimStrategy};
@@ -77,31 +78,33 @@ pub static COMMANDS: &[Command] = &[
         .doc("5.0.0", "Depends on subcommand.", "A container for stream introspection commands"),
 ];
 
+/// In Redis's listing order.
 static XGROUP: &[Command] = &[
-    Command::new("xgroup|create", -5, Group::Stream, xgroup_create).flags(flag::WRITE | flag::DENYOOM).acl(STREAM)
-        .keys(SUB_INSERT_KEYS).doc("5.0.0", "O(1)", "Create a consumer group."),
-    Command::new("xgroup|setid", -5, Group::Stream, xgroup_setid).flags(flag::WRITE).acl(STREAM)
-        .keys(SUB_UPDATE_KEYS).doc("5.0.0", "O(1)", "Set a consumer group to an arbitrary last delivered ID value."),
     Command::new("xgroup|destroy", 4, Group::Stream, xgroup_destroy).flags(flag::WRITE).acl(STREAM)
         .keys(SUB_DELETE_KEYS)
         .doc("5.0.0", "O(N) where N is the number of entries in the group's pending entries list (PEL).", "Destroy a consumer group."),
-    Command::new("xgroup|createconsumer", 5, Group::Stream, xgroup_createconsumer).flags(flag::WRITE | flag::DENYOOM)
-        .acl(STREAM).keys(SUB_INSERT_KEYS).doc("6.2.0", "O(1)", "Create a consumer in a consumer group."),
-    Command::new("xgroup|delconsumer", 5, Group::Stream, xgroup_delconsumer).flags(flag::WRITE).acl(STREAM)
-        .keys(SUB_DELETE_KEYS).doc("5.0.0", "O(1)", "Delete a consumer from a consumer group."),
     Command::new("xgroup|help", 2, Group::Stream, xgroup_help).flags(HELP_FLAGS).acl(STREAM)
         .doc("5.0.0", "O(1)", HELP_SUMMARY),
+    Command::new("xgroup|setid", -5, Group::Stream, xgroup_setid).flags(flag::WRITE).acl(STREAM)
+        .keys(SUB_UPDATE_KEYS).doc("5.0.0", "O(1)", "Set a consumer group to an arbitrary last delivered ID value."),
+    Command::new("xgroup|delconsumer", 5, Group::Stream, xgroup_delconsumer).flags(flag::WRITE).acl(STREAM)
+        .keys(SUB_DELETE_KEYS).doc("5.0.0", "O(1)", "Delete a consumer from a consumer group."),
+    Command::new("xgroup|create", -5, Group::Stream, xgroup_create).flags(flag::WRITE | flag::DENYOOM).acl(STREAM)
+        .keys(SUB_INSERT_KEYS).doc("5.0.0", "O(1)", "Create a consumer group."),
+    Command::new("xgroup|createconsumer", 5, Group::Stream, xgroup_createconsumer).flags(flag::WRITE | flag::DENYOOM)
+        .acl(STREAM).keys(SUB_INSERT_KEYS).doc("6.2.0", "O(1)", "Create a consumer in a consumer group."),
 ];
 
+/// In Redis's listing order.
 static XINFO: &[Command] = &[
     Command::new("xinfo|stream", -3, Group::Stream, xinfo_stream).flags(flag::READONLY).acl(STREAM)
         .keys(SUB_READ_KEYS).doc("5.0.0", "O(1)", "Get information about a stream"),
+    Command::new("xinfo|help", 2, Group::Stream, xinfo_help).flags(HELP_FLAGS).acl(STREAM)
+        .doc("5.0.0", "O(1)", HELP_SUMMARY),
     Command::new("xinfo|groups", 3, Group::Stream, xinfo_groups).flags(flag::READONLY).acl(STREAM)
         .keys(SUB_READ_KEYS).doc("5.0.0", "O(1)", "List the consumer groups of a stream"),
     Command::new("xinfo|consumers", 4, Group::Stream, xinfo_consumers).flags(flag::READONLY).acl(STREAM)
         .keys(SUB_READ_KEYS).tips(NONDETERMINISTIC).doc("5.0.0", "O(1)", "List the consumers in a consumer group"),
-    Command::new("xinfo|help", 2, Group::Stream, xinfo_help).flags(HELP_FLAGS).acl(STREAM)
-        .doc("5.0.0", "O(1)", HELP_SUMMARY),
 ];
 
 const INVALID_ID: Reply = Reply::err("ERR Invalid stream ID specified as stream command argument");
@@ -126,6 +129,9 @@ const TIMEOUT_NEGATIVE: Reply = Reply::err("ERR timeout is negative");
 const DOLLAR_IN_XREADGROUP: Reply = Reply::err("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.");
 const GT_IN_XREAD: Reply =
     Reply::err("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+/// Redis 7.0 words this the same way for XREADGROUP.
+const UNBALANCED_STREAMS: Reply =
+    Reply::err("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
 const COUNT_NOT_POSITIVE: Reply = Reply::err("ERR COUNT must be > 0");
 
 /// Redis trims approximately at most this many entries unless LIMIT says otherwise:
@@ -282,13 +288,6 @@ fn field(name: &'static str, value: Reply) -> (Reply, Reply) {
     (Reply::bulk(name), value)
 }
 
-/// A HELP reply in Redis's words (its header, the command's lines, and HELP's own line).
-fn help(command: &str, lines: &[&str]) -> Reply {
-    let mut out = vec![Reply::Simple(format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").into())];
-    out.extend(lines.iter().chain(&["HELP", "    Prints this help."]).map(|l| Reply::Simple(l.to_string().into())));
-    Reply::Array(out)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Lookups
 
@@ -403,7 +402,7 @@ fn xadd(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let options = parse_add_or_trim(ctx, true)?;
     let pairs = ctx.args.rest();
-    if pairs.is_empty() || pairs.len() % 2 == 1 {
+    if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
         return Err(errors::arity("xadd"));
     }
     if matches!(options.id, NewId::Exact(id) if id.is_zero()) {
@@ -418,7 +417,7 @@ fn xadd(ctx: &mut Ctx) -> CmdResult {
         return Err(EXHAUSTED);
     }
     let id = next_id(stream.last_id(), options.id, now).ok_or(ID_TOO_SMALL)?;
-    stream.append(id, pairs.iter().map(|p| p.to_vec()).collect());
+    stream.append(id, pairs);
     let trimmed = options.trim.map_or(0, |trim| stream.trim(trim));
     ctx.ks.dirty += 1 + trimmed;
     Ok(id_reply(id))
@@ -482,9 +481,6 @@ fn xsetid(ctx: &mut Ctx) -> CmdResult {
         }
     }
     let stream = ctx.write_stream(key)?.ok_or(errors::NO_SUCH_KEY)?;
-    if id < stream.max_deleted_id() {
-        return Err(Reply::err("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"));
-    }
     if !stream.is_empty() {
         if id < stream.last_entry_id() {
             return Err(Reply::err("ERR The ID specified in XSETID is smaller than the target stream top item"));
@@ -553,6 +549,8 @@ enum ReadFrom {
 /// XREAD's and XREADGROUP's options.
 struct ReadOptions<'a> {
     count: usize,
+    /// BLOCK's timeout in milliseconds (0: forever).
+    block: Option<i64>,
     noack: bool,
     group: Option<(&'a [u8], &'a [u8])>,
     /// The arguments after STREAMS: keys, then as many IDs.
@@ -560,7 +558,7 @@ struct ReadOptions<'a> {
 }
 
 fn parse_read_options<'a>(ctx: &mut Ctx<'a>, xreadgroup: bool) -> Result<ReadOptions<'a>, Reply> {
-    let mut options = ReadOptions { count: 0, noack: false, group: None, streams: &[] };
+    let mut options = ReadOptions { count: 0, block: None, noack: false, group: None, streams: &[] };
     let mut saw_streams = false;
     while let Some(arg) = ctx.args.peek() {
         let more = ctx.args.remaining() - 1;
@@ -570,15 +568,13 @@ fn parse_read_options<'a>(ctx: &mut Ctx<'a>, xreadgroup: bool) -> Result<ReadOpt
             if timeout < 0 {
                 return Err(TIMEOUT_NEGATIVE);
             }
+            options.block = Some(timeout);
         } else if arg.eq_ignore_ascii_case(b"COUNT") && more > 0 {
             options.count = count_arg(ctx.args.bytes()?)?;
         } else if arg.eq_ignore_ascii_case(b"STREAMS") && more > 0 {
             options.streams = ctx.args.rest();
-            if options.streams.len() % 2 != 0 {
-                let (name, symbol) = if xreadgroup { ("xreadgroup", '>') } else { ("xread", '$') };
-                return Err(Reply::error(format!(
-                    "ERR Unbalanced '{name}' list of streams: for each stream key an ID or '{symbol}' must be specified."
-                )));
+            if !options.streams.len().is_multiple_of(2) {
+                return Err(UNBALANCED_STREAMS);
             }
             saw_streams = true;
             break;
@@ -612,7 +608,7 @@ fn resolve_read_positions(ctx: &mut Ctx, options: &ReadOptions) -> Result<Vec<Re
     for (&key, &arg) in keys.iter().zip(ids) {
         let stream = ctx.read_stream(key)?;
         if let Some((group, _)) = options.group {
-            if !stream.as_ref().is_some_and(|s| s.group(group).is_some()) {
+            if stream.as_ref().is_none_or(|s| s.group(group).is_none()) {
                 return Err(Reply::error(format!(
                     "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option",
                     shown(key),
@@ -671,8 +667,8 @@ fn serve_stream(ctx: &mut Ctx, key: &[u8], from: ReadFrom, options: &ReadOptions
 }
 
 /// The heart of XREAD and XREADGROUP: per stream served, its key and entries (an array of
-/// pairs in RESP2, a map in RESP3); a null array when nothing could be served, which is also
-/// the answer of a read that would block.
+/// pairs in RESP2, a map in RESP3); when nothing could be served, a null array or, with BLOCK,
+/// a wait for the keys to change.
 fn read_generic(ctx: &mut Ctx, xreadgroup: bool) -> CmdResult {
     let options = parse_read_options(ctx, xreadgroup)?;
     let positions = resolve_read_positions(ctx, &options)?;
@@ -684,8 +680,16 @@ fn read_generic(ctx: &mut Ctx, xreadgroup: bool) -> CmdResult {
         }
     }
     if served.is_empty() {
-        Ok(Reply::NullArray)
-    } else if ctx.resp3() {
+        let ids = &options.streams[positions.len()..];
+        return match options.block {
+            Some(timeout) if !ids.contains(&&b"$"[..]) => {
+                let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
+                ctx.block_on(keys, deadline, Reply::NullArray)
+            }
+            _ => Ok(Reply::NullArray),
+        };
+    }
+    if ctx.resp3() {
         Ok(Reply::Map(served))
     } else {
         Ok(Reply::Array(served.into_iter().map(|(k, v)| Reply::Array(vec![k, v])).collect()))
@@ -894,7 +898,7 @@ fn xclaim(ctx: &mut Ctx) -> CmdResult {
             None => {}
         }
         changes += 1;
-        claimed.push(if options.justid { id_reply(id) } else { entry_reply(id, fields.clone()) });
+        claimed.push(if options.justid { id_reply(id) } else { entry_reply(id, fields.fields()) });
     }
     ctx.ks.dirty += changes;
     Ok(Reply::Array(claimed))
@@ -953,7 +957,7 @@ fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
         if !justid {
             pending.delivery_count += 1;
         }
-        claimed.push(if justid { id_reply(id) } else { entry_reply(id, fields.clone()) });
+        claimed.push(if justid { id_reply(id) } else { entry_reply(id, fields.fields()) });
         count -= 1;
     }
     // The next call's start: the first pending entry not looked at, or 0-0 when none is left.
@@ -1075,7 +1079,7 @@ fn xgroup_delconsumer(ctx: &mut Ctx) -> CmdResult {
 
 /// XGROUP HELP
 fn xgroup_help(_ctx: &mut Ctx) -> CmdResult {
-    Ok(help("XGROUP", &[
+    Ok(help_reply("XGROUP", &[
         "CREATE <key> <groupname> <id|$> [option]",
         "    Create a new consumer group. Options are:",
         "    * MKSTREAM",
@@ -1249,7 +1253,7 @@ fn xinfo_consumers(ctx: &mut Ctx) -> CmdResult {
 
 /// XINFO HELP
 fn xinfo_help(_ctx: &mut Ctx) -> CmdResult {
-    Ok(help("XINFO", &[
+    Ok(help_reply("XINFO", &[
         "CONSUMERS <key> <groupname>",
         "    Show consumers of <groupname>.",
         "GROUPS <key>",

@@ -102,6 +102,8 @@ pub enum BeginSearch {
     Index(i32),
     /// After a keyword, searched from `startfrom` (negative: from the end).
     Keyword { keyword: &'static str, startfrom: i32 },
+    /// No rule finds them (SORT's BY/GET/STORE keys); the command's `get_keys` does.
+    Unknown,
 }
 
 /// How keys are found once the search has begun.
@@ -112,6 +114,8 @@ pub enum FindKeys {
     Range { lastkey: i32, keystep: i32, limit: i32 },
     /// The key count sits at `keynumidx`; keys follow from `firstkey`, every `keystep`.
     Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
+    /// Found by the command's own `get_keys`.
+    Unknown,
 }
 
 /// One key spec, as in Redis 7's command JSON.
@@ -148,6 +152,7 @@ impl KeySpec {
         let argc = argv.len() as i32;
         let start = match self.begin {
             BeginSearch::Index(i) => i,
+            BeginSearch::Unknown => return,
             BeginSearch::Keyword { keyword, startfrom } => {
                 let is_keyword = |i: &i32| argv[*i as usize].eq_ignore_ascii_case(keyword.as_bytes());
                 let found = if startfrom >= 0 {
@@ -179,6 +184,7 @@ impl KeySpec {
                     i += keystep.max(1);
                 }
             }
+            FindKeys::Unknown => {}
             FindKeys::Keynum { keynumidx, firstkey, keystep } => {
                 let Some(n) = argv.get((start + keynumidx) as usize).and_then(|a| crate::util::parse_i64(a)) else {
                     return;
@@ -257,6 +263,8 @@ pub struct Command {
     pub tips: &'static [&'static str],
     pub subcommands: &'static [Command],
     pub handler: Handler,
+    /// Finds the key positions where the key specs cannot (Redis's `getkeys_proc`).
+    pub get_keys: Option<fn(&[&[u8]]) -> Vec<usize>>,
 }
 
 fn no_handler(_: &mut Ctx) -> CmdResult {
@@ -279,6 +287,7 @@ impl Command {
             tips: &[],
             subcommands: &[],
             handler,
+            get_keys: None,
         }
     }
 
@@ -301,6 +310,11 @@ impl Command {
 
     pub const fn keys(mut self, specs: &'static [KeySpec]) -> Command {
         self.key_specs = specs;
+        self
+    }
+
+    pub const fn get_keys(mut self, get_keys: fn(&[&[u8]]) -> Vec<usize>) -> Command {
+        self.get_keys = Some(get_keys);
         self
     }
 
@@ -389,6 +403,9 @@ impl Command {
 
     /// The positions of the key arguments in `argv`, from the key specs.
     pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<usize> {
+        if let Some(get_keys) = self.get_keys {
+            return get_keys(argv);
+        }
         let mut out = Vec::new();
         for spec in self.key_specs {
             spec.positions(argv, &mut out);
