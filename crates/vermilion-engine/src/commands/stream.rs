@@ -9,7 +9,7 @@ use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Gr
 use super::{help_reply, Ctx};
 use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
-use crate::types::stream::{ConsumerGroup, Fields, StreamId, Trim, TrimStrategy};
+use crate::types::stream::{ConsumerGroup, Fields, StreamEntries, StreamId, Trim, TrimStrategy};
 use crate::types::{StreamValue, Value};
 use crate::util::parse_i64;
 
@@ -809,6 +809,14 @@ fn pending_entries(g: &ConsumerGroup, query: &PendingQuery, now: i64) -> Reply {
     Reply::Array(out)
 }
 
+/// A claimed entry as XCLAIM and XAUTOCLAIM reply with it: its ID alone with JUSTID.
+fn claimed_reply(entries: &StreamEntries, id: StreamId, justid: bool) -> Reply {
+    match entries.get(id) {
+        Some(fields) if !justid => entry_reply(id, fields),
+        _ => id_reply(id),
+    }
+}
+
 /// XCLAIM's options after its IDs.
 struct ClaimOptions {
     delivery_time: i64,
@@ -880,11 +888,11 @@ fn xclaim(ctx: &mut Ctx) -> CmdResult {
     }
     let mut claimed = Vec::new();
     for id in ids {
-        let Some(fields) = entries.get(&id) else {
+        if !entries.contains(id) {
             // The entry is gone from the stream: it cannot be claimed, nor stay pending.
             changes += u64::from(g.acknowledge(id));
             continue;
-        };
+        }
         match g.pel.get(&id) {
             None if !options.force || min_idle > 0 => continue,
             Some(pending) if min_idle > 0 && now - pending.delivery_time < min_idle => continue,
@@ -898,7 +906,7 @@ fn xclaim(ctx: &mut Ctx) -> CmdResult {
             None => {}
         }
         changes += 1;
-        claimed.push(if options.justid { id_reply(id) } else { entry_reply(id, fields.fields()) });
+        claimed.push(claimed_reply(&entries, id, options.justid));
     }
     ctx.ks.dirty += changes;
     Ok(Reply::Array(claimed))
@@ -943,12 +951,12 @@ fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
         };
         attempts -= 1;
         cursor = id.next();
-        let Some(fields) = entries.get(&id) else {
+        if !entries.contains(id) {
             g.acknowledge(id);
             deleted.push(id_reply(id));
             count -= 1;
             continue;
-        };
+        }
         if min_idle > 0 && now - g.pel[&id].delivery_time < min_idle {
             continue;
         }
@@ -957,7 +965,7 @@ fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
         if !justid {
             pending.delivery_count += 1;
         }
-        claimed.push(if justid { id_reply(id) } else { entry_reply(id, fields.fields()) });
+        claimed.push(claimed_reply(&entries, id, justid));
         count -= 1;
     }
     // The next call's start: the first pending entry not looked at, or 0-0 when none is left.

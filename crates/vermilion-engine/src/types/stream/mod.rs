@@ -1,18 +1,18 @@
 //! The stream type: entries ordered by ID, consumer groups with their pending entries lists
 //! (PELs), and the counters Redis 7 keeps to report a group's lag.
 //!
-//! Entries live in a `BTreeMap` keyed by ID, so seeks are O(log n). Beside it the stream keeps
-//! the outline of Redis's radix tree of listpack nodes — where each node starts, how many
-//! entries it holds, roughly how big it is — because approximate trimming (`~`) only ever drops
-//! whole nodes, and which entries survive it must match Redis.
+//! Entries live in nodes of up to 100 packed entries (see [`node`]), keyed by their first ID in
+//! a `BTreeMap`, as Redis keeps listpacks in a radix tree: a seek is O(log n) to the node, then a
+//! scan within it. Nodes split where Redis's would, so approximate trimming (`~`), which only
+//! drops whole nodes, keeps the same entries as Redis.
+
+mod node;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// Entries a node holds (live and deleted) before a new one starts: `stream-node-max-entries`.
-pub const NODE_MAX_ENTRIES: u32 = 100;
-/// Bytes a node may reach before a new one starts: `stream-node-max-bytes`.
-pub const NODE_MAX_BYTES: usize = 4096;
+use node::Node;
+pub use node::NODE_MAX_ENTRIES;
 
 /// An entry ID: milliseconds and a sequence number within them, compared in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -68,72 +68,6 @@ impl fmt::Display for StreamId {
 
 /// An entry's fields and values, interleaved: `field, value, field, value, ...`.
 pub type Fields = Vec<Vec<u8>>;
-
-/// An entry's fields and values stored in one allocation, each string as its length (LEB128)
-/// followed by its bytes: a stream holds many small entries, and one allocation each keeps
-/// them compact.
-#[derive(Debug, Clone)]
-pub struct PackedEntry(Box<[u8]>);
-
-impl PackedEntry {
-    pub fn pack(strings: &[&[u8]]) -> PackedEntry {
-        let mut buf = Vec::with_capacity(strings.iter().map(|s| s.len() + 1).sum());
-        for string in strings {
-            let mut len = string.len();
-            while len >= 0x80 {
-                buf.push((len & 0x7f) as u8 | 0x80);
-                len >>= 7;
-            }
-            buf.push(len as u8);
-            buf.extend_from_slice(string);
-        }
-        PackedEntry(buf.into_boxed_slice())
-    }
-
-    /// The strings, in order.
-    pub fn strings(&self) -> impl Iterator<Item = &[u8]> {
-        let mut rest: &[u8] = &self.0;
-        std::iter::from_fn(move || {
-            if rest.is_empty() {
-                return None;
-            }
-            let (mut len, mut shift, mut i) = (0usize, 0, 0);
-            loop {
-                let byte = rest[i];
-                len |= usize::from(byte & 0x7f) << shift;
-                i += 1;
-                if byte < 0x80 {
-                    break;
-                }
-                shift += 7;
-            }
-            let (string, tail) = rest[i..].split_at(len);
-            rest = tail;
-            Some(string)
-        })
-    }
-
-    /// The fields and values, unpacked for a reply.
-    pub fn fields(&self) -> Fields {
-        self.strings().map(<[u8]>::to_vec).collect()
-    }
-}
-
-/// One listpack node of Redis's radix tree, as far as trimming and `XINFO` need it.
-#[derive(Debug, Clone)]
-struct Node {
-    /// Entries not deleted.
-    live: u32,
-    /// Entries ever appended, deleted ones included (Redis only flags them).
-    total: u32,
-    /// Approximate listpack size.
-    bytes: usize,
-    /// The last ID appended, deleted or not.
-    last_id: StreamId,
-    /// The field names of the node's first entry: entries with the same names store only
-    /// their values.
-    master_fields: Vec<Vec<u8>>,
-}
 
 /// How XADD and XTRIM trim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,9 +199,10 @@ impl ConsumerGroup {
 /// A stream value.
 #[derive(Debug, Clone, Default)]
 pub struct StreamValue {
-    entries: BTreeMap<StreamId, PackedEntry>,
-    /// Listpack nodes by master (first) ID.
+    /// Nodes by master (first) ID.
     nodes: BTreeMap<StreamId, Node>,
+    /// Live entries.
+    len: usize,
     last_id: StreamId,
     max_deleted_id: StreamId,
     entries_added: u64,
@@ -327,11 +262,11 @@ impl StreamValue {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
     /// The last ID ever generated (or set by XSETID), which new IDs must exceed.
@@ -341,12 +276,14 @@ impl StreamValue {
 
     /// The first live entry's ID; 0-0 when empty.
     pub fn first_id(&self) -> StreamId {
-        self.entries.keys().next().copied().unwrap_or_default()
+        let first = self.nodes.values().find_map(|node| node.live_records().next());
+        first.map_or(StreamId::MIN, |record| record.id)
     }
 
     /// The last live entry's ID; 0-0 when empty.
     pub fn last_entry_id(&self) -> StreamId {
-        self.entries.keys().next_back().copied().unwrap_or_default()
+        let last = self.nodes.values().rev().find_map(|node| node.live_records().last());
+        last.map_or(StreamId::MIN, |record| record.id)
     }
 
     pub fn max_deleted_id(&self) -> StreamId {
@@ -370,7 +307,7 @@ impl StreamValue {
 
     fn counters(&self) -> Counters {
         Counters {
-            len: self.entries.len() as u64,
+            len: self.len as u64,
             first_id: self.first_id(),
             last_id: self.last_id,
             max_deleted_id: self.max_deleted_id,
@@ -393,57 +330,45 @@ impl StreamValue {
         }
     }
 
-    pub fn get(&self, id: StreamId) -> Option<&PackedEntry> {
-        self.entries.get(&id)
-    }
-
-    pub fn contains(&self, id: StreamId) -> bool {
-        self.entries.contains_key(&id)
+    /// An entry's fields and values.
+    pub fn get(&self, id: StreamId) -> Option<Fields> {
+        self.entries().get(id)
     }
 
     /// Appends an entry with an ID the caller has checked is greater than [`Self::last_id`].
     pub fn append(&mut self, id: StreamId, fields: &[&[u8]]) {
         debug_assert!(id > self.last_id);
-        let raw_len: usize = fields.iter().map(|f| f.len()).sum();
-        match self.nodes.iter_mut().next_back() {
-            Some((&master, node)) if node.bytes + raw_len < NODE_MAX_BYTES && node.total < NODE_MAX_ENTRIES => {
-                node.live += 1;
-                node.total += 1;
-                node.bytes += entry_size(master, id, fields, &node.master_fields);
-                node.last_id = id;
-            }
-            _ => {
-                let master_fields: Vec<Vec<u8>> = fields.iter().step_by(2).map(|f| f.to_vec()).collect();
-                let bytes = LISTPACK_OVERHEAD + master_entry_size(&master_fields) + entry_size(id, id, fields, &master_fields);
-                self.nodes.insert(id, Node { live: 1, total: 1, bytes, last_id: id, master_fields });
+        match self.nodes.values_mut().next_back() {
+            Some(node) if node.has_room_for(fields) => node.push(id, fields),
+            last => {
+                if let Some(full) = last {
+                    full.seal();
+                }
+                self.nodes.insert(id, Node::new(id, fields));
             }
         }
-        self.entries.insert(id, PackedEntry::pack(fields));
+        self.len += 1;
         self.last_id = id;
         self.entries_added += 1;
     }
 
     /// Deletes one entry (XDEL): whether it existed. Tracks the greatest deleted ID.
     pub fn delete(&mut self, id: StreamId) -> bool {
-        if self.entries.remove(&id).is_none() {
+        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
             return false;
+        };
+        let Some(offset) = node.find(id).map(|record| record.offset()) else {
+            return false;
+        };
+        node.delete(offset);
+        if node.live == 0 {
+            self.nodes.remove(&master);
         }
-        self.forget_in_node(id);
+        self.len -= 1;
         if id > self.max_deleted_id {
             self.max_deleted_id = id;
         }
         true
-    }
-
-    /// Marks `id` deleted in its node, dropping the node when nothing live is left in it.
-    fn forget_in_node(&mut self, id: StreamId) {
-        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
-            return;
-        };
-        node.live -= 1;
-        if node.live == 0 {
-            self.nodes.remove(&master);
-        }
     }
 
     /// Trims from the oldest entries (Redis's `streamTrim`); returns how many were evicted.
@@ -452,7 +377,7 @@ impl StreamValue {
         let mut evicted = 0u64;
         while let Some((&master, node)) = self.nodes.iter().next() {
             if let TrimStrategy::MaxLen(max) = trim.strategy {
-                if self.entries.len() as u64 <= max {
+                if self.len as u64 <= max {
                     break;
                 }
             }
@@ -461,16 +386,12 @@ impl StreamValue {
                 break;
             }
             let whole = match trim.strategy {
-                TrimStrategy::MaxLen(max) => self.entries.len() as u64 - live >= max,
+                TrimStrategy::MaxLen(max) => self.len as u64 - live >= max,
                 TrimStrategy::MinId(min) => node.last_id < min,
             };
             if whole {
-                let last = node.last_id;
                 self.nodes.remove(&master);
-                let doomed: Vec<StreamId> = self.entries.range(master..=last).map(|(id, _)| *id).collect();
-                for id in doomed {
-                    self.entries.remove(&id);
-                }
+                self.len -= live as usize;
                 evicted += live;
                 continue;
             }
@@ -485,42 +406,35 @@ impl StreamValue {
     /// Exact trimming inside the first node, which stays (possibly with no live entries, as in
     /// Redis, when its last entry had been deleted).
     fn trim_inside_node(&mut self, master: StreamId, strategy: TrimStrategy) -> u64 {
-        let last = self.nodes[&master].last_id;
+        let node = self.nodes.get_mut(&master).expect("trimmed node exists");
+        let mut len = self.len as u64;
         let mut doomed = Vec::new();
-        let mut len = self.entries.len() as u64;
-        for id in self.entries.range(master..=last).map(|(id, _)| *id) {
+        for record in node.live_records() {
             let keep = match strategy {
                 TrimStrategy::MaxLen(max) => len <= max,
-                TrimStrategy::MinId(min) => id >= min,
+                TrimStrategy::MinId(min) => record.id >= min,
             };
             if keep {
                 break;
             }
-            doomed.push(id);
+            doomed.push(record.offset());
             len -= 1;
         }
-        let node = self.nodes.get_mut(&master).expect("trimmed node exists");
-        node.live -= doomed.len() as u32;
-        for id in &doomed {
-            self.entries.remove(id);
+        for &offset in &doomed {
+            node.delete(offset);
         }
+        self.len -= doomed.len();
         doomed.len() as u64
     }
 
     /// Entries with IDs in `start..=end`, at most `count` of them (0: all), oldest first or,
     /// with `rev`, newest first.
     pub fn range(&self, start: StreamId, end: StreamId, count: usize, rev: bool) -> Vec<(StreamId, Fields)> {
-        if start > end {
-            return Vec::new();
-        }
-        let limit = if count == 0 { usize::MAX } else { count };
-        let range = self.entries.range(start..=end);
-        let pick = |(id, entry): (&StreamId, &PackedEntry)| (*id, entry.fields());
-        if rev {
-            range.rev().take(limit).map(pick).collect()
-        } else {
-            range.take(limit).map(pick).collect()
-        }
+        self.entries().range(start, end, count, rev)
+    }
+
+    fn entries(&self) -> StreamEntries<'_> {
+        StreamEntries { nodes: &self.nodes }
     }
 
     /// Entries with IDs greater than `after`, at most `count` (0: all).
@@ -583,9 +497,9 @@ impl StreamValue {
         };
         g.touch_consumer(consumer, now);
         let start = g.last_id.next().unwrap_or_default();
-        let limit = if count == 0 { usize::MAX } else { count };
-        let mut out = Vec::new();
-        for (&id, entry) in self.entries.range(start..).take(limit) {
+        let entries = StreamEntries { nodes: &self.nodes }.range(start, StreamId::MAX, count, false);
+        for (id, _) in &entries {
+            let id = *id;
             if id > g.last_id {
                 g.entries_read = match g.entries_read {
                     Some(read) if !counters.has_tombstones_from(id) => Some(read + 1),
@@ -596,9 +510,8 @@ impl StreamValue {
             if !noack {
                 g.deliver(id, consumer, now);
             }
-            out.push((id, entry.fields()));
         }
-        out
+        entries
     }
 
     /// XREADGROUP with an ID: the consumer's own pending entries from `start`, counted as
@@ -611,7 +524,7 @@ impl StreamValue {
         let ids: Vec<StreamId> = g.touch_consumer(consumer, now).pending.range(start..).take(limit).copied().collect();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let fields = self.entries.get(&id).map(PackedEntry::fields);
+            let fields = StreamEntries { nodes: &self.nodes }.get(id);
             if fields.is_some() {
                 let pending = g.pel.get_mut(&id).expect("a consumer's PEL is part of its group's");
                 pending.delivery_time = now;
@@ -623,9 +536,63 @@ impl StreamValue {
     }
 
     /// The stream's entries and one of its groups, borrowed together (XCLAIM, XAUTOCLAIM).
-    pub fn entries_and_group(&mut self, name: &[u8]) -> Option<(&BTreeMap<StreamId, PackedEntry>, &mut ConsumerGroup)> {
+    pub fn entries_and_group(&mut self, name: &[u8]) -> Option<(StreamEntries<'_>, &mut ConsumerGroup)> {
         let group = self.groups.get_mut(name)?;
-        Some((&self.entries, group))
+        Some((StreamEntries { nodes: &self.nodes }, group))
+    }
+}
+
+/// Read access to a stream's entries, borrowed apart from its groups.
+#[derive(Clone, Copy)]
+pub struct StreamEntries<'a> {
+    nodes: &'a BTreeMap<StreamId, Node>,
+}
+
+impl StreamEntries<'_> {
+    fn node_of(&self, id: StreamId) -> Option<&Node> {
+        self.nodes.range(..=id).next_back().map(|(_, node)| node)
+    }
+
+    /// An entry's fields and values.
+    pub fn get(&self, id: StreamId) -> Option<Fields> {
+        let node = self.node_of(id)?;
+        node.find(id).map(|record| node.fields(&record))
+    }
+
+    pub fn contains(&self, id: StreamId) -> bool {
+        self.node_of(id).is_some_and(|node| node.find(id).is_some())
+    }
+
+    /// Entries with IDs in `start..=end`, at most `count` (0: all), oldest or newest first.
+    pub fn range(&self, start: StreamId, end: StreamId, count: usize, rev: bool) -> Vec<(StreamId, Fields)> {
+        if start > end {
+            return Vec::new();
+        }
+        let limit = if count == 0 { usize::MAX } else { count };
+        let mut out = Vec::new();
+        if rev {
+            for node in self.nodes.range(..=end).rev().map(|(_, node)| node) {
+                let records: Vec<_> = node.live_records().take_while(|r| r.id <= end).collect();
+                for record in records.iter().rev() {
+                    if record.id < start || out.len() == limit {
+                        return out;
+                    }
+                    out.push((record.id, node.fields(record)));
+                }
+            }
+        } else {
+            // The node holding `start` begins at or before it.
+            let first = self.nodes.range(..=start).next_back().map_or(start, |(&master, _)| master);
+            for node in self.nodes.range(first..).map(|(_, node)| node) {
+                for record in node.live_records().skip_while(|r| r.id < start) {
+                    if record.id > end || out.len() == limit {
+                        return out;
+                    }
+                    out.push((record.id, node.fields(&record)));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -642,53 +609,6 @@ fn rax_nodes(keys: &[[u8; 16]], depth: usize) -> usize {
         return 1 + rax_nodes(keys, depth + shared);
     }
     1 + keys.chunk_by(|a, b| a[depth] == b[depth]).map(|group| rax_nodes(group, depth + 1)).sum::<usize>()
-}
-
-/// Listpack header and terminator.
-const LISTPACK_OVERHEAD: usize = 7;
-
-/// Bytes one listpack element takes: small integers are packed, strings carry a length prefix,
-/// and every element ends with its own back-length.
-fn element_size(bytes: &[u8]) -> usize {
-    let body = match crate::util::parse_i64(bytes) {
-        Some(n) if bytes.len() <= 20 => int_size(n),
-        _ => {
-            let len = bytes.len();
-            len + if len < 64 { 1 } else if len < 4096 { 2 } else { 5 }
-        }
-    };
-    body + if body < 128 { 1 } else if body < 16384 { 2 } else { 3 }
-}
-
-fn int_size(n: i64) -> usize {
-    match n {
-        0..=127 => 1,
-        -4096..=4095 => 2,
-        -32768..=32767 => 3,
-        -8_388_608..=8_388_607 => 4,
-        -2_147_483_648..=2_147_483_647 => 5,
-        _ => 9,
-    }
-}
-
-/// The master entry a new node starts with: counters, the field names, and a terminator.
-fn master_entry_size(names: &[Vec<u8>]) -> usize {
-    let names: usize = names.iter().map(|f| element_size(f)).sum();
-    2 + 2 + 2 + names + 2
-}
-
-/// One appended entry: flags, its ID as deltas from the node's master ID, its values (with
-/// their field names unless those match the master entry's), and a back count.
-fn entry_size(master: StreamId, id: StreamId, fields: &[&[u8]], master_fields: &[Vec<u8>]) -> usize {
-    let delta = |a: u64, b: u64| int_size(a.wrapping_sub(b) as i64) + 1;
-    let id_bytes = delta(id.ms, master.ms) + delta(id.seq, master.seq);
-    let same_fields = fields.len() == master_fields.len() * 2 && fields.iter().step_by(2).copied().eq(master_fields.iter().map(Vec::as_slice));
-    let data: usize = if same_fields {
-        fields.iter().skip(1).step_by(2).map(|v| element_size(v)).sum()
-    } else {
-        2 + fields.iter().map(|f| element_size(f)).sum::<usize>()
-    };
-    2 + id_bytes + data + 2
 }
 
 #[cfg(test)]
@@ -715,18 +635,24 @@ mod tests {
     }
 
     #[test]
-    fn packed_entries_round_trip() {
-        let long = vec![b'x'; 300];
-        let strings: &[&[u8]] = &[b"", b"field", &long, b"\x00\xff"];
-        let packed = PackedEntry::pack(strings);
-        assert_eq!(packed.strings().collect::<Vec<_>>(), strings);
-        assert_eq!(packed.fields().len(), 4);
-    }
-
-    #[test]
     fn nodes_split_every_hundred_entries() {
         let s = stream_of(250);
         assert_eq!(s.radix_tree_keys(), 3);
+    }
+
+    #[test]
+    fn ranges_cross_nodes_and_skip_deleted_entries() {
+        let mut s = stream_of(250);
+        for ms in [99, 100, 101, 150] {
+            assert!(s.delete(StreamId::new(ms, 0)));
+        }
+        let ids = |entries: Vec<(StreamId, Fields)>| entries.into_iter().map(|(id, _)| id.ms).collect::<Vec<_>>();
+        assert_eq!(ids(s.range(StreamId::new(98, 0), StreamId::new(103, 0), 0, false)), [98, 102, 103]);
+        assert_eq!(ids(s.range(StreamId::new(98, 0), StreamId::new(103, 0), 2, true)), [103, 102]);
+        assert_eq!(ids(s.range(StreamId::new(99, 1), StreamId::MAX, 1, false)), [102]);
+        assert_eq!(s.get(StreamId::new(102, 0)), Some(vec![b"f".to_vec(), b"v".to_vec()]));
+        assert_eq!(s.get(StreamId::new(100, 0)), None);
+        assert_eq!((s.len(), s.first_id(), s.last_entry_id()), (246, StreamId::new(1, 0), StreamId::new(250, 0)));
     }
 
     #[test]
