@@ -30,6 +30,9 @@ pub struct BlockRequest {
     pub deadline_ms: Option<i64>,
     /// The reply when the deadline passes (a null of the command's shape).
     pub timeout_reply: Reply,
+    /// The arguments to re-run the call with, when they differ from the original ones (XREAD
+    /// pins `$` to the ID it meant when it blocked).
+    pub rewritten_argv: Option<Vec<Vec<u8>>>,
 }
 
 enum CallState {

@@ -252,11 +252,11 @@ impl Client {
         }
         match block {
             None => Outcome::Reply(reply),
-            Some(request) => {
+            Some(mut request) => {
                 let init = BlockedCallInit {
                     cmd,
                     first_arg,
-                    argv: argv.iter().map(|a| a.to_vec()).collect(),
+                    argv: request.rewritten_argv.take().unwrap_or_else(|| argv.iter().map(|a| a.to_vec()).collect()),
                     db: self.state.db,
                     resp: self.state.resp,
                     shared: Arc::clone(&self.state.shared),

@@ -179,3 +179,20 @@ fn wait_answers_for_a_master_without_replicas() {
     assert_eq!(waiter.try_take(), Some(int(0)));
     assert_eq!(run(&mut c, "ROLE"), Reply::Array(vec![bulk("master"), int(0), Reply::Array(vec![])]));
 }
+
+#[test]
+fn xread_block_on_dollar_gets_the_next_entry() {
+    let (engine, mut reader) = setup();
+    let mut writer = engine.connect(ConnectionInfo::embedded("test"));
+    run(&mut writer, "XADD s 1-1 f old");
+    let Outcome::Blocked(waiter) = start(&mut reader, "XREAD BLOCK 0 STREAMS s $") else { panic!("nothing new yet") };
+    run(&mut writer, "XADD s 2-1 f new");
+    let entry = Reply::Array(vec![bulk("2-1"), Reply::Array(vec![bulk("f"), bulk("new")])]);
+    assert_eq!(
+        waiter.try_take(),
+        Some(Reply::Array(vec![Reply::Array(vec![bulk("s"), Reply::Array(vec![entry])])]))
+    );
+    let Outcome::Blocked(group_waiter) = start(&mut reader, "XREAD BLOCK 1000 STREAMS s 2-1") else { panic!() };
+    engine.advance_time(1000);
+    assert_eq!(group_waiter.try_take(), Some(Reply::NullArray));
+}

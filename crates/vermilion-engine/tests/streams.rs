@@ -294,10 +294,12 @@ fn xread_block_waits_for_new_entries() {
     engine.advance_time(100);
     assert_eq!(waiter.try_take(), Some(Reply::NullArray), "the timeout follows the engine clock");
 
-    // `$` would name a newer ID at every re-run, so it answers at once.
-    assert!(matches!(start(&mut reader, "XREAD BLOCK 0 STREAMS s $"), Outcome::Reply(Reply::NullArray)));
+    // `$` is pinned to the last ID at the time of blocking, so the next entry is what it gets.
+    let Outcome::Blocked(waiter) = start(&mut reader, "XREAD BLOCK 0 STREAMS s $") else { panic!("should block") };
+    run(&mut writer, "XADD s 3-0 f 3");
+    assert_eq!(waiter.try_take(), Some(Reply::Array(vec![Reply::Array(vec![bulk("s"), entries(&[("3-0", &["f", "3"])])])])));
     assert_eq!(run(&mut reader, "MULTI"), ok());
-    assert_eq!(run(&mut reader, "XREAD BLOCK 0 STREAMS s 2-0"), Reply::QUEUED);
+    assert_eq!(run(&mut reader, "XREAD BLOCK 0 STREAMS s 3-0"), Reply::QUEUED);
     assert_eq!(run(&mut reader, "EXEC"), Reply::Array(vec![Reply::NullArray]), "no waiting inside MULTI");
 }
 

@@ -134,8 +134,17 @@ impl<'a> Ctx<'a> {
             return Ok(immediate);
         }
         let keys = keys.iter().map(|k| Box::<[u8]>::from(*k)).collect();
-        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply });
+        self.block = Some(crate::blocking::BlockRequest { keys, deadline_ms, timeout_reply, rewritten_argv: None });
         Ok(Reply::NullArray)
+    }
+
+    /// [`Ctx::block_on`], re-running the call with `argv` instead of its original arguments.
+    pub fn block_on_rewritten(&mut self, keys: &[&[u8]], deadline_ms: Option<i64>, immediate: Reply, argv: Vec<Vec<u8>>) -> CmdResult {
+        let reply = self.block_on(keys, deadline_ms, immediate)?;
+        if let Some(request) = &mut self.block {
+            request.rewritten_argv = Some(argv);
+        }
+        Ok(reply)
     }
 
     /// The selected database.

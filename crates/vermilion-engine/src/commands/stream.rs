@@ -680,14 +680,22 @@ fn read_generic(ctx: &mut Ctx, xreadgroup: bool) -> CmdResult {
         }
     }
     if served.is_empty() {
-        let ids = &options.streams[positions.len()..];
-        return match options.block {
-            Some(timeout) if !ids.contains(&&b"$"[..]) => {
-                let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
-                ctx.block_on(keys, deadline, Reply::NullArray)
-            }
-            _ => Ok(Reply::NullArray),
+        let Some(timeout) = options.block else {
+            return Ok(Reply::NullArray);
         };
+        let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
+        // Re-running the call must read after the ID `$` meant now, not the stream's last ID then.
+        let argv = ctx.args.argv();
+        let first_id = argv.len() - positions.len();
+        let pinned = argv
+            .iter()
+            .enumerate()
+            .map(|(i, arg)| match (i.checked_sub(first_id).map(|n| positions[n]), *arg) {
+                (Some(ReadFrom::After(id)), b"$") => id.to_string().into_bytes(),
+                _ => arg.to_vec(),
+            })
+            .collect();
+        return ctx.block_on_rewritten(keys, deadline, Reply::NullArray, pinned);
     }
     if ctx.resp3() {
         Ok(Reply::Map(served))
