@@ -1,0 +1,199 @@
+//! `redis.call` and `redis.pcall`: C functions that run the script's commands through the
+//! dispatcher, and the scripts' `pcall`.
+
+use std::ffi::c_int;
+use std::sync::atomic::Ordering;
+
+use mlua::{ffi, LightUserData, Lua, Value};
+
+use super::{convert, ScriptShared, CALLER_KEY, ERROR_MESSAGE_KEY};
+use crate::client::{run_locked, ClientState};
+use crate::commands::{self, flag, Command};
+use crate::engine::Engine;
+use crate::keyspace::Keyspace;
+use crate::reply::Reply;
+
+/// Runs the commands of one script: the script client's state, the locked keyspace, and the
+/// script's permissions.
+pub(super) struct ScriptCaller<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) state: &'a mut ClientState,
+    pub(super) ks: &'a mut Keyspace,
+    pub(super) now: i64,
+    pub(super) read_only: bool,
+    pub(super) shared: &'a ScriptShared,
+    /// A panic caught in a command, resumed when the script is over.
+    pub(super) panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl ScriptCaller<'_> {
+    /// Runs one command of the script; `None` words means an argument was neither a string
+    /// nor a number.
+    fn execute(&mut self, words: Option<&[Word]>) -> Reply {
+        self.state.resp = self.shared.resp.load(Ordering::Relaxed);
+        let Some(words) = words else {
+            return Reply::err("ERR Lua redis lib command arguments must be strings or integers");
+        };
+        if words.is_empty() {
+            return Reply::err("ERR Please specify at least one argument for this redis lib call");
+        }
+        let argv: Vec<&[u8]> = words.iter().map(Word::bytes).collect();
+        let (cmd, first_arg) = match resolve_for_script(&argv) {
+            Ok(found) => found,
+            Err(reply) => return reply,
+        };
+        if cmd.has(flag::NOSCRIPT) {
+            return Reply::err("ERR This Redis command is not allowed from script");
+        }
+        if self.read_only && cmd.has(flag::WRITE) {
+            return Reply::err("ERR Write commands are not allowed from read-only scripts.");
+        }
+        let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, self.now, false);
+        reply
+    }
+}
+
+/// The running script's caller, published in the Lua registry for `redis.call` for as long
+/// as this guard lives: the pointer never outlives the script run that owns the caller.
+pub(super) struct RunningCaller<'lua> {
+    lua: &'lua Lua,
+}
+
+impl<'lua> RunningCaller<'lua> {
+    pub(super) fn install(lua: &'lua Lua, caller: &mut ScriptCaller) -> mlua::Result<Self> {
+        let pointer = (caller as *mut ScriptCaller).cast::<std::ffi::c_void>();
+        lua.set_named_registry_value(CALLER_KEY.to_str().expect("ASCII name"), LightUserData(pointer))?;
+        Ok(RunningCaller { lua })
+    }
+}
+
+impl Drop for RunningCaller<'_> {
+    fn drop(&mut self) {
+        let _ = self.lua.set_named_registry_value(CALLER_KEY.to_str().expect("ASCII name"), Value::Nil);
+    }
+}
+
+/// One word of a command a script runs: a Lua string's bytes (alive on the Lua stack for the
+/// whole call), or a number's text.
+enum Word<'a> {
+    Borrowed(&'a [u8]),
+    Formatted(Vec<u8>),
+}
+
+impl Word<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Word::Borrowed(bytes) => bytes,
+            Word::Formatted(text) => text,
+        }
+    }
+}
+
+/// The command words in the `nargs` arguments on the stack: strings as they are, numbers as
+/// `%.17g` (Lua's own `%.14g` would lose precision). `None` if any is of another type.
+///
+/// # Safety
+/// The arguments must stay on the stack while the words are in use.
+unsafe fn command_words<'a>(state: *mut ffi::lua_State, nargs: c_int) -> Option<Vec<Word<'a>>> {
+    (1..=nargs)
+        .map(|index| match ffi::lua_type(state, index) {
+            ffi::LUA_TSTRING => {
+                let mut len = 0;
+                let ptr = ffi::lua_tolstring(state, index, &mut len);
+                Some(Word::Borrowed(std::slice::from_raw_parts(ptr.cast::<u8>(), len)))
+            }
+            ffi::LUA_TNUMBER => Some(Word::Formatted(crate::double::format_g17(ffi::lua_tonumber(state, index)).into_bytes())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `redis.call`: a C function, as in Redis, so that a failing command raises its error table
+/// from the script's own line (and `return redis.call(...)` keeps the script's frame: Lua 5.1
+/// tail calls do not replace a frame for C functions).
+pub(super) unsafe extern "C-unwind" fn redis_call(state: *mut ffi::lua_State) -> c_int {
+    if dispatch(state) {
+        ffi::lua_error(state);
+    }
+    1
+}
+
+/// `redis.pcall`: the same, handing the error table back instead.
+pub(super) unsafe extern "C-unwind" fn redis_pcall(state: *mut ffi::lua_State) -> c_int {
+    dispatch(state);
+    1
+}
+
+/// Runs the command named by the arguments on the stack for the running script and pushes its
+/// reply (an error table if it failed); returns whether it failed. Everything owned here is
+/// dropped before the caller may raise; a panic in the command is caught, parked in the caller
+/// and resumed once the script has unwound.
+unsafe fn dispatch(state: *mut ffi::lua_State) -> bool {
+    let nargs = ffi::lua_gettop(state);
+    ffi::lua_getfield(state, ffi::LUA_REGISTRYINDEX, CALLER_KEY.as_ptr());
+    let caller = ffi::lua_touserdata(state, -1).cast::<ScriptCaller>();
+    ffi::lua_pop(state, 1);
+    // SAFETY: `RunningCaller` publishes the pointer only while its caller is alive and borrowed
+    // by nothing else; scripts cannot run commands at any other time.
+    let Some(caller) = caller.as_mut() else {
+        convert::push_reply(state, &Reply::err("ERR redis.call is only available while a script runs"), false);
+        return true;
+    };
+    let words = command_words(state, nargs);
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| caller.execute(words.as_deref())));
+    let reply = run.unwrap_or_else(|payload| {
+        caller.panic = Some(payload);
+        Reply::err("ERR the command panicked")
+    });
+    drop(words);
+    convert::push_reply(state, &reply, caller.state.resp >= 3);
+    reply.is_error()
+}
+
+/// The scripts' `pcall` (Redis 7's `luaRedisPcall`): Lua's own, except that a caught error
+/// table is handed back as its `err` string, so `pcall(redis.call, ...)` yields the error line;
+/// a Rust library's error is handed back as its message, as a C library's would be.
+pub(super) unsafe extern "C-unwind" fn script_pcall(state: *mut ffi::lua_State) -> c_int {
+    ffi::luaL_checkany(state, 1);
+    let nargs = ffi::lua_gettop(state) - 1;
+    ffi::lua_pushboolean(state, 1);
+    ffi::lua_insert(state, 1);
+    if ffi::lua_pcall(state, nargs, ffi::LUA_MULTRET, 0) != 0 {
+        ffi::lua_remove(state, 1);
+        if ffi::lua_istable(state, -1) != 0 {
+            ffi::lua_getfield(state, -1, c"err".as_ptr());
+            if ffi::lua_isstring(state, -1) != 0 {
+                ffi::lua_replace(state, -2);
+            } else {
+                ffi::lua_pop(state, 1);
+            }
+        } else if ffi::lua_type(state, -1) == ffi::LUA_TUSERDATA {
+            ffi::lua_getfield(state, ffi::LUA_REGISTRYINDEX, ERROR_MESSAGE_KEY.as_ptr());
+            ffi::lua_insert(state, -2);
+            ffi::lua_call(state, 1, 1);
+        }
+        ffi::lua_pushboolean(state, 0);
+        ffi::lua_insert(state, 1);
+    }
+    ffi::lua_gettop(state)
+}
+
+/// Finds the command a script names, with the script flavour of the lookup errors.
+fn resolve_for_script(argv: &[&[u8]]) -> Result<(&'static Command, usize), Reply> {
+    const UNKNOWN: Reply = Reply::err("ERR Unknown Redis command called from script");
+    const ARITY: Reply = Reply::err("ERR Wrong number of args calling Redis command from script");
+    let mut cmd = commands::lookup(argv[0]).ok_or(UNKNOWN)?;
+    let mut first_arg = 1;
+    if !cmd.subcommands.is_empty() && (argv.len() >= 2 || !cmd.arity_ok(argv.len())) {
+        if argv.len() < 2 {
+            return Err(ARITY);
+        }
+        cmd = commands::lookup_sub(cmd, argv[1]).ok_or(UNKNOWN)?;
+        first_arg = 2;
+    }
+    if !cmd.arity_ok(argv.len()) {
+        return Err(ARITY);
+    }
+    Ok((cmd, first_arg))
+}
+
