@@ -102,7 +102,7 @@ const RANK_ZERO: Reply = Reply::err(
 fn list_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut ListValue, Reply> {
     if ctx.write_list(key)?.is_none() {
         let now = ctx.now;
-        ctx.db().keys.insert_new(key.into(), Entry::new(Value::List(ListValue::new()), now));
+        ctx.db().keys.insert_new(key.into(), Entry::new(Value::List(Box::new(ListValue::new())), now));
     }
     Ok(ctx.write_list(key)?.expect("just created"))
 }

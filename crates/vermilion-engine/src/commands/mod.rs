@@ -236,7 +236,10 @@ macro_rules! typed_lookups {
                 pub fn $read(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
                     match self.read(key) {
                         None => Ok(None),
-                        Some(Entry { value: Value::$variant(v), .. }) => Ok(Some(v)),
+                        Some(Entry { value: Value::$variant(v), .. }) => {
+                            let v: &mut $ty = v;
+                            Ok(Some(v))
+                        }
                         Some(_) => Err(errors::WRONGTYPE),
                     }
                 }
@@ -244,7 +247,10 @@ macro_rules! typed_lookups {
                 pub fn $write(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
                     match self.write(key) {
                         None => Ok(None),
-                        Some(Entry { value: Value::$variant(v), .. }) => Ok(Some(v)),
+                        Some(Entry { value: Value::$variant(v), .. }) => {
+                            let v: &mut $ty = v;
+                            Ok(Some(v))
+                        }
                         Some(_) => Err(errors::WRONGTYPE),
                     }
                 }

@@ -100,7 +100,7 @@ fn member_reply(member: Member) -> Reply {
 /// callers about to add `first`, so no empty set is ever left behind.
 fn set_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8], first: &[u8]) -> Result<&'c mut SetValue, Reply> {
     if ctx.write_set(key)?.is_none() {
-        let entry = Entry::new(Value::Set(SetValue::for_member(first)), ctx.now);
+        let entry = Entry::new(Value::Set(Box::new(SetValue::for_member(first))), ctx.now);
         ctx.db().keys.insert_new(key.into(), entry);
     }
     Ok(ctx.write_set(key)?.expect("created above"))
@@ -278,7 +278,7 @@ fn source_sets<'c>(ctx: &'c mut Ctx, keys: &[&[u8]]) -> Result<Vec<Option<&'c Se
     Ok(keys
         .iter()
         .map(|k| match db.keys.get(k) {
-            Some(Entry { value: Value::Set(set), .. }) => Some(set),
+            Some(Entry { value: Value::Set(set), .. }) => Some(&**set),
             _ => None,
         })
         .collect())
@@ -351,7 +351,7 @@ fn store_result(ctx: &mut Ctx, destination: &[u8], result: SetValue) -> CmdResul
     if result.is_empty() {
         ctx.delete(destination);
     } else {
-        ctx.store(destination, Value::Set(result), false);
+        ctx.store(destination, Value::Set(Box::new(result)), false);
     }
     Ok(Reply::Integer(len))
 }

@@ -304,7 +304,7 @@ fn store_list(ctx: &mut Ctx, destination: &[u8], values: Vec<Vec<u8>>) -> CmdRes
     let mut list = ListValue::new();
     let elements: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
     list.push(&elements, End::Tail);
-    ctx.store(destination, Value::List(list), false);
+    ctx.store(destination, Value::List(Box::new(list)), false);
     ctx.ks.dirty += stored as u64 - 1;
     Ok(Reply::Integer(stored as i64))
 }

@@ -295,7 +295,7 @@ fn field(name: &'static str, value: Reply) -> (Reply, Reply) {
 fn stream_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut StreamValue, Reply> {
     if ctx.write_stream(key)?.is_none() {
         let now = ctx.now;
-        ctx.db().keys.insert_new(key.into(), Entry::new(Value::Stream(StreamValue::new()), now));
+        ctx.db().keys.insert_new(key.into(), Entry::new(Value::Stream(Box::new(StreamValue::new())), now));
         ctx.ks.dirty += 1;
     }
     Ok(ctx.write_stream(key)?.expect("just created"))

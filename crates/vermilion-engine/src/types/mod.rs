@@ -15,15 +15,17 @@ pub use stream::StreamValue;
 pub use string::StringValue;
 pub use zset::ZSetValue;
 
-/// A key's value. Each variant is one Redis type.
+/// A key's value. Each variant is one Redis type. Collections are boxed so a value is only as
+/// large as a string's: most keys of most datasets hold strings, and every key pays for the
+/// largest variant.
 #[derive(Debug, Clone)]
 pub enum Value {
     String(StringValue),
-    List(ListValue),
-    Hash(HashValue),
-    Set(SetValue),
+    List(Box<ListValue>),
+    Hash(Box<HashValue>),
+    Set(Box<SetValue>),
     ZSet(ZSetValue),
-    Stream(StreamValue),
+    Stream(Box<StreamValue>),
 }
 
 impl Value {
