@@ -239,16 +239,15 @@ impl Client {
                 return Outcome::Reply(Reply::QUEUED);
             }
         }
-        let now = self.engine.clock.now_ms();
         let shared = &self.state.shared;
-        shared.last_interaction_ms.store(now, Ordering::Relaxed);
+        shared.last_interaction_ms.store(self.engine.coarse_ms(), Ordering::Relaxed);
         shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
 
         let engine = &*self.engine;
         let mut ks = engine.keyspace.lock();
-        let (reply, block) = run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, now, true);
+        let (reply, block) = run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, None, true);
         if !ks.blocked.is_empty() {
-            serve_blocked(engine, &mut ks, now);
+            serve_blocked(engine, &mut ks, engine.clock.now_ms());
         }
         match block {
             None => Outcome::Reply(reply),
@@ -286,7 +285,7 @@ pub(crate) fn serve_blocked(engine: &Engine, ks: &mut Keyspace, now: i64) {
         for call in calls {
             let mut state = ClientState::for_blocked_call(&call.shared, call.db, call.resp);
             let argv: Vec<&[u8]> = call.argv.iter().map(Vec::as_slice).collect();
-            let (reply, again) = run_locked(engine, &mut state, ks, call.cmd, &argv, call.first_arg, now, true);
+            let (reply, again) = run_locked(engine, &mut state, ks, call.cmd, &argv, call.first_arg, Some(now), true);
             // A key that now holds another type serves nobody: the call keeps waiting, as in Redis.
             if again.is_none() && reply != errors::WRONGTYPE {
                 blocking::finish(&mut ks.blocked, &call, reply);
@@ -328,12 +327,13 @@ pub(crate) fn run_locked(
     cmd: &'static Command,
     argv: &[&[u8]],
     first_arg: usize,
-    now: i64,
+    now: Option<i64>,
     may_block: bool,
 ) -> (Reply, Option<BlockRequest>) {
     ks.stats.total_commands_processed += 1;
     let dirty_before = ks.dirty;
     let db = state.db;
+    let now = std::cell::Cell::new(now);
     let mut ctx = Ctx { engine, client: state, ks, args: Args::new(argv, first_arg), now, may_block, block: None };
     let reply = match (cmd.handler)(&mut ctx) {
         Ok(reply) | Err(reply) => reply,

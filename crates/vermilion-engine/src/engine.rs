@@ -65,6 +65,9 @@ pub struct Engine {
     pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
     next_client_id: AtomicU64,
     pub(crate) clock: Clock,
+    /// The system clock as of the last background tick: for access times and idle times, which
+    /// need no better than the tick's resolution (Redis's cached LRU clock).
+    coarse_ms: std::sync::atomic::AtomicI64,
     pub(crate) started_ms: i64,
     pub(crate) started: Instant,
     pub(crate) run_id: String,
@@ -91,6 +94,7 @@ impl Engine {
             config: RwLock::new(config),
             clients: Mutex::new(BTreeMap::new()),
             next_client_id: AtomicU64::new(1),
+            coarse_ms: std::sync::atomic::AtomicI64::new(started_ms),
             clock,
             started_ms,
             started: Instant::now(),
@@ -128,6 +132,14 @@ impl Engine {
         config.set_at_runtime(name, value)?;
         self.auth_required.store(!config.requirepass.is_empty(), Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The engine clock at the background tick's resolution (exact for a manual clock).
+    pub fn coarse_ms(&self) -> i64 {
+        match self.clock {
+            Clock::Manual(_) => self.clock.now_ms(),
+            Clock::System => self.coarse_ms.load(Ordering::Relaxed),
+        }
     }
 
     /// Milliseconds since the epoch on the engine's clock.
@@ -202,6 +214,7 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
     std::thread::Builder::new().name("vermilion-cron".into()).spawn(move || loop {
         let hz = match engine.upgrade() {
             Some(e) => {
+                e.coarse_ms.store(e.clock.now_ms(), Ordering::Relaxed);
                 e.run_expire_cycle();
                 let hz = e.config.read().hz.max(1);
                 hz

@@ -121,7 +121,7 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
 
 /// CLIENT INFO
 fn info(ctx: &mut Ctx) -> CmdResult {
-    let mut line = describe(ctx.client.shared(), ctx.now);
+    let mut line = describe(ctx.client.shared(), ctx.now());
     line.push('\n');
     Ok(Reply::Verbatim("txt", line.into_bytes()))
 }
@@ -165,7 +165,7 @@ fn list(ctx: &mut Ctx) -> CmdResult {
         if type_filter.as_deref().is_some_and(|t| t != "normal") {
             continue;
         }
-        text.push_str(&describe(&client, ctx.now));
+        text.push_str(&describe(&client, ctx.now()));
         text.push('\n');
     }
     Ok(Reply::Verbatim("txt", text.into_bytes()))
@@ -238,7 +238,7 @@ fn kill(ctx: &mut Ctx) -> CmdResult {
     let me = ctx.client.id;
     let mut killed = 0;
     for client in clients(ctx) {
-        if filter.matches(&client, me, ctx.now) {
+        if filter.matches(&client, me, ctx.now()) {
             if client.id == me {
                 // Our own connection closes after this reply is sent.
                 ctx.client.close_after_reply = true;

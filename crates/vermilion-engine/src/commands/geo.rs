@@ -195,7 +195,7 @@ fn geoadd(ctx: &mut Ctx) -> CmdResult {
     } else if !xx {
         let mut zset = ZSetValue::new();
         add_all(&mut zset);
-        let entry = Entry::new(Value::ZSet(zset), ctx.now);
+        let entry = Entry::new(Value::ZSet(zset), ctx.now());
         ctx.db().keys.insert(key, entry);
     }
     ctx.ks.dirty += (added + updated) as u64;

@@ -142,7 +142,7 @@ fn matches_pattern(pattern: Option<&[u8]>, key: &[u8]) -> bool {
 /// KEYS pattern
 fn keys(ctx: &mut Ctx) -> CmdResult {
     let pattern = ctx.args.bytes()?;
-    let now = ctx.now;
+    let now = ctx.now();
     let db = ctx.db();
     let out = db
         .keys
@@ -173,7 +173,7 @@ fn scan(ctx: &mut Ctx) -> CmdResult {
             _ => return Err(errors::SYNTAX),
         }
     }
-    let now = ctx.now;
+    let now = ctx.now();
     let db = ctx.db();
     // Like Redis: collect up to COUNT keys (or visit ten times as many buckets), then filter.
     let mut found: Vec<Vec<u8>> = Vec::new();
@@ -190,7 +190,7 @@ fn scan(ctx: &mut Ctx) -> CmdResult {
 
 /// RANDOMKEY
 fn randomkey(ctx: &mut Ctx) -> CmdResult {
-    let now = ctx.now;
+    let now = ctx.now();
     // Expired keys met on the way are deleted, as Redis does; give up on them after a while so a
     // database of only expired keys cannot spin.
     for _ in 0..100 {
@@ -272,7 +272,7 @@ fn copy(ctx: &mut Ctx) -> CmdResult {
     };
     let value = entry.value.clone();
     let expire = ctx.db().expire_of(src);
-    let now = ctx.now;
+    let now = ctx.now();
     ctx.ks.expire_if_needed(target_db, dst, now);
     let target = &mut ctx.ks.dbs[target_db];
     if target.keys.contains_key(dst) {
@@ -300,7 +300,7 @@ fn move_cmd(ctx: &mut Ctx) -> CmdResult {
     if ctx.write(key).is_none() {
         return Ok(Reply::Integer(0));
     }
-    let now = ctx.now;
+    let now = ctx.now();
     ctx.ks.expire_if_needed(target_db, key, now);
     if ctx.ks.dbs[target_db].keys.contains_key(key) {
         return Ok(Reply::Integer(0));
@@ -371,7 +371,7 @@ fn expire_generic(ctx: &mut Ctx, base: i64, unit_ms: i64, command: &str) -> CmdR
     if !condition.allows(current, when) {
         return Ok(Reply::Integer(0));
     }
-    if when <= ctx.now {
+    if when <= ctx.now() {
         ctx.delete(key);
     } else {
         ctx.db().set_expire(key, when);
@@ -382,12 +382,12 @@ fn expire_generic(ctx: &mut Ctx, base: i64, unit_ms: i64, command: &str) -> CmdR
 
 /// EXPIRE key seconds [NX | XX | GT | LT]
 fn expire(ctx: &mut Ctx) -> CmdResult {
-    expire_generic(ctx, ctx.now, 1000, "expire")
+    expire_generic(ctx, ctx.now(), 1000, "expire")
 }
 
 /// PEXPIRE key milliseconds [NX | XX | GT | LT]
 fn pexpire(ctx: &mut Ctx) -> CmdResult {
-    expire_generic(ctx, ctx.now, 1, "pexpire")
+    expire_generic(ctx, ctx.now(), 1, "pexpire")
 }
 
 /// EXPIREAT key unix-time-seconds [NX | XX | GT | LT]
@@ -409,7 +409,7 @@ fn ttl_generic(ctx: &mut Ctx, in_ms: bool, absolute: bool) -> CmdResult {
     let Some(when) = ctx.db().expire_of(key) else {
         return Ok(Reply::Integer(-1));
     };
-    let ttl = if absolute { when } else { when - ctx.now }.max(0);
+    let ttl = if absolute { when } else { when - ctx.now() }.max(0);
     Ok(Reply::Integer(if in_ms { ttl } else { (ttl + 500) / 1000 }))
 }
 
@@ -488,7 +488,7 @@ fn object_refcount(ctx: &mut Ctx) -> CmdResult {
 
 /// OBJECT IDLETIME key
 fn object_idletime(ctx: &mut Ctx) -> CmdResult {
-    let now = ctx.now;
+    let now = ctx.now();
     let Some(idle) = object_entry(ctx)?.map(|e| e.idle_seconds(now)) else {
         return Ok(Reply::Null);
     };

@@ -101,7 +101,7 @@ const RANK_ZERO: Reply = Reply::err(
 /// The list at `key`, created empty if missing (Redis's `dbAdd`); WRONGTYPE for another type.
 fn list_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut ListValue, Reply> {
     if ctx.write_list(key)?.is_none() {
-        let now = ctx.now;
+        let now = ctx.now();
         ctx.db().keys.insert_new(key.into(), Entry::new(Value::List(Box::new(ListValue::new())), now));
     }
     Ok(ctx.write_list(key)?.expect("just created"))
@@ -468,7 +468,7 @@ fn lmpop(ctx: &mut Ctx) -> CmdResult {
 
 /// BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
 fn blmpop(ctx: &mut Ctx) -> CmdResult {
-    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now)?;
+    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now())?;
     let request = MultiPop::parse(ctx.args.rest())?;
     match request.pop(ctx)? {
         Some(reply) => Ok(reply),
@@ -481,7 +481,7 @@ fn blmpop(ctx: &mut Ctx) -> CmdResult {
 fn blocking_pop(ctx: &mut Ctx, end: End) -> CmdResult {
     let args = ctx.args.rest();
     let (timeout, keys) = args.split_last().expect("arity guarantees a timeout");
-    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now())?;
     for key in keys {
         let Some(list) = ctx.write_list(key)? else {
             continue;
@@ -506,7 +506,7 @@ fn brpop(ctx: &mut Ctx) -> CmdResult {
 
 /// The heart of BLMOVE and BRPOPLPUSH: LMOVE's work, or park on the source.
 fn blocking_move(ctx: &mut Ctx, from: End, to: End, timeout: &[u8]) -> CmdResult {
-    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now())?;
     let source = ctx.args.peek().expect("arity guarantees a source");
     if ctx.write_list(source)?.is_none() {
         return ctx.block_on(&[source], deadline, Reply::Null);

@@ -112,7 +112,9 @@ pub struct Ctx<'a> {
     pub client: &'a mut ClientState,
     pub ks: &'a mut Keyspace,
     pub args: Args<'a>,
-    pub now: i64,
+    /// The command's time snapshot (ms), read from the clock on first use: most commands never
+    /// need it, and a clock read is a noticeable part of a GET.
+    pub(crate) now: std::cell::Cell<Option<i64>>,
     /// Whether a blocking command may park here (not inside MULTI, where it acts as if timed out).
     pub(crate) may_block: bool,
     /// Set by [`Ctx::block_on`]: the dispatcher parks the call instead of replying.
@@ -120,6 +122,19 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// The time of this command, in milliseconds on the engine clock; the same value for the whole
+    /// command (and for every command of an EXEC or script), as Redis's command time snapshot.
+    pub fn now(&self) -> i64 {
+        match self.now.get() {
+            Some(now) => now,
+            None => {
+                let now = self.engine.clock.now_ms();
+                self.now.set(Some(now));
+                now
+            }
+        }
+    }
+
     /// Called by a blocking command that cannot serve itself now: park until one of `keys`
     /// changes or `deadline_ms` (engine clock) passes; a timed-out wait replies a null array, as
     /// Redis does for every command blocked on keys. Where blocking is not allowed (inside MULTI),
@@ -154,13 +169,17 @@ impl<'a> Ctx<'a> {
 
     /// Deletes the key first if it has expired (lazy expiry).
     pub fn expire_if_needed(&mut self, key: &[u8]) -> bool {
-        self.ks.expire_if_needed(self.client.db, key, self.now)
+        if self.ks.dbs[self.client.db].expires.is_empty() {
+            return false;
+        }
+        let now = self.now();
+        self.ks.expire_if_needed(self.client.db, key, now)
     }
 
     /// Looks a key up for reading: lazy expiry, hit/miss statistics, access time.
     pub fn read(&mut self, key: &[u8]) -> Option<&mut Entry> {
         self.expire_if_needed(key);
-        let now = self.now;
+        let now = self.engine.coarse_ms();
         let ks = &mut *self.ks;
         match ks.dbs[self.client.db].keys.get_mut(key) {
             Some(entry) => {
@@ -178,7 +197,7 @@ impl<'a> Ctx<'a> {
     /// Looks a key up for writing: lazy expiry and access time, no hit statistics.
     pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         self.expire_if_needed(key);
-        let now = self.now;
+        let now = self.engine.coarse_ms();
         let entry = self.db().keys.get_mut(key)?;
         entry.access = crate::keyspace::lru_clock(now);
         Some(entry)
@@ -192,7 +211,7 @@ impl<'a> Ctx<'a> {
 
     /// Stores a value, replacing any old one; the old expiry is dropped unless `keep_ttl`.
     pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
-        let entry = Entry::new(value, self.now);
+        let entry = Entry::new(value, self.engine.coarse_ms());
         let db = self.db();
         if db.keys.insert(key, entry).is_some() && !keep_ttl {
             db.persist(key);

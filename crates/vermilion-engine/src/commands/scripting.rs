@@ -166,7 +166,7 @@ fn run_script(
     args: &[&[u8]],
     read_only: bool,
 ) -> CmdResult {
-    let runtime = state.runtime(ctx.now)?;
+    let runtime = state.runtime(ctx.now())?;
     match script {
         ScriptRef::Body => {
             let sha = runtime.load(source)?;
@@ -185,7 +185,7 @@ fn run_script(
 /// SCRIPT LOAD script
 fn script_load(ctx: &mut Ctx) -> CmdResult {
     let body = ctx.args.bytes()?;
-    let now = ctx.now;
+    let now = ctx.now();
     let sha = ctx.ks.scripting.runtime(now)?.load(body)?;
     Ok(Reply::bulk(sha))
 }

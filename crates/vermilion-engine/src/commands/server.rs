@@ -55,7 +55,7 @@ fn wait(ctx: &mut Ctx) -> CmdResult {
     if wanted <= ACKNOWLEDGED {
         return Ok(Reply::Integer(ACKNOWLEDGED));
     }
-    let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
+    let deadline = (timeout > 0).then(|| ctx.now().saturating_add(timeout));
     ctx.block_until(&[], deadline, Reply::Integer(ACKNOWLEDGED), Reply::Integer(ACKNOWLEDGED))
 }
 
@@ -141,7 +141,7 @@ fn lastsave(ctx: &mut Ctx) -> CmdResult {
 /// INFO [section [section ...]]
 fn info(ctx: &mut Ctx) -> CmdResult {
     let sections: Vec<String> = ctx.args.rest().iter().map(|s| String::from_utf8_lossy(s).to_ascii_lowercase()).collect();
-    let text = crate::info::render(ctx.engine, ctx.ks, ctx.now, &sections);
+    let text = crate::info::render(ctx.engine, ctx.ks, ctx.now(), &sections);
     Ok(Reply::Verbatim("txt", text.into_bytes()))
 }
 

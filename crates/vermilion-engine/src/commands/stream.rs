@@ -294,7 +294,7 @@ fn field(name: &'static str, value: Reply) -> (Reply, Reply) {
 /// The stream at `key`, created empty if missing; WRONGTYPE for another type.
 fn stream_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut StreamValue, Reply> {
     if ctx.write_stream(key)?.is_none() {
-        let now = ctx.now;
+        let now = ctx.now();
         ctx.db().keys.insert_new(key.into(), Entry::new(Value::Stream(Box::new(StreamValue::new())), now));
         ctx.ks.dirty += 1;
     }
@@ -411,7 +411,7 @@ fn xadd(ctx: &mut Ctx) -> CmdResult {
     if options.no_mkstream && ctx.write_stream(key)?.is_none() {
         return Ok(Reply::Null);
     }
-    let now = ctx.now.max(0) as u64;
+    let now = ctx.now().max(0) as u64;
     let stream = stream_or_create(ctx, key)?;
     if stream.last_id() == StreamId::MAX {
         return Err(EXHAUSTED);
@@ -631,7 +631,7 @@ fn resolve_read_positions(ctx: &mut Ctx, options: &ReadOptions) -> Result<Vec<Re
 
 /// What one stream contributes to a read's reply, or `None` when it has nothing to serve.
 fn serve_stream(ctx: &mut Ctx, key: &[u8], from: ReadFrom, options: &ReadOptions) -> Result<Option<Reply>, Reply> {
-    let now = ctx.now;
+    let now = ctx.now();
     let Some(stream) = ctx.read_stream(key)? else {
         return Ok(None);
     };
@@ -683,7 +683,7 @@ fn read_generic(ctx: &mut Ctx, xreadgroup: bool) -> CmdResult {
         let Some(timeout) = options.block else {
             return Ok(Reply::NullArray);
         };
-        let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout));
+        let deadline = (timeout > 0).then(|| ctx.now().saturating_add(timeout));
         // Re-running the call must read after the ID `$` meant now, not the stream's last ID then.
         let argv = ctx.args.argv();
         let first_id = argv.len() - positions.len();
@@ -765,7 +765,7 @@ fn xpending(ctx: &mut Ctx) -> CmdResult {
         return Err(errors::SYNTAX);
     }
     let query = if rest.is_empty() { None } else { Some(parse_pending_query(rest)?) };
-    let now = ctx.now;
+    let now = ctx.now();
     let stream = stream_with_group(ctx, key, group)?;
     let g = stream.group(group).expect("checked by stream_with_group");
     Ok(match query {
@@ -879,7 +879,7 @@ fn xclaim(ctx: &mut Ctx) -> CmdResult {
     let group = ctx.args.bytes()?;
     let consumer = ctx.args.bytes()?;
     let min_idle_arg = ctx.args.bytes()?;
-    let now = ctx.now;
+    let now = ctx.now();
     stream_with_group(ctx, key, group)?;
     let min_idle = int_or(min_idle_arg, "Invalid min-idle-time argument for XCLAIM")?.max(0);
     let rest = ctx.args.rest();
@@ -943,7 +943,7 @@ fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
             return Err(errors::SYNTAX);
         }
     }
-    let now = ctx.now;
+    let now = ctx.now();
     let stream = stream_with_group(ctx, key, group)?;
     let (entries, g) = stream.entries_and_group(group).expect("checked by stream_with_group");
 
@@ -1079,7 +1079,7 @@ fn xgroup_destroy(ctx: &mut Ctx) -> CmdResult {
 /// XGROUP CREATECONSUMER key group consumer
 fn xgroup_createconsumer(ctx: &mut Ctx) -> CmdResult {
     let (key, group, consumer) = (ctx.args.bytes()?, ctx.args.bytes()?, ctx.args.bytes()?);
-    let now = ctx.now;
+    let now = ctx.now();
     let created = xgroup_existing(ctx, key, group)?.create_consumer(consumer, now);
     ctx.ks.dirty += u64::from(created);
     Ok(Reply::Integer(i64::from(created)))
@@ -1250,7 +1250,7 @@ fn xinfo_groups(ctx: &mut Ctx) -> CmdResult {
 /// XINFO CONSUMERS key group
 fn xinfo_consumers(ctx: &mut Ctx) -> CmdResult {
     let (key, group) = (ctx.args.bytes()?, ctx.args.bytes()?);
-    let now = ctx.now;
+    let now = ctx.now();
     let stream = xinfo_stream_at(ctx, key)?;
     let g = stream.group(group).ok_or_else(|| no_such_group(key, group))?;
     let consumers = g

@@ -121,7 +121,7 @@ fn parse_set_options(ctx: &mut Ctx) -> Result<SetOptions, Reply> {
         }
     }
     if let Some((option, arg)) = expire {
-        opts.expire_at = Some(option.deadline(arg, ctx.now, "set")?);
+        opts.expire_at = Some(option.deadline(arg, ctx.now(), "set")?);
     }
     Ok(opts)
 }
@@ -159,7 +159,7 @@ fn setnx(ctx: &mut Ctx) -> CmdResult {
 /// SETEX key seconds value / PSETEX key milliseconds value
 fn set_with_ttl(ctx: &mut Ctx, option: ExpireOption, command: &str) -> CmdResult {
     let (key, ttl, value) = (ctx.args.bytes()?, ctx.args.bytes()?, ctx.args.bytes()?);
-    let expire_at = Some(option.deadline(ttl, ctx.now, command)?);
+    let expire_at = Some(option.deadline(ttl, ctx.now(), command)?);
     set_generic(ctx, key, value, SetOptions { expire_at, ..SetOptions::default() }, SET_REPLIES)
 }
 
@@ -209,8 +209,8 @@ fn getex(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Null);
     };
     if let Some((option, arg)) = expire {
-        let when = option.deadline(arg, ctx.now, "getex")?;
-        if when <= ctx.now {
+        let when = option.deadline(arg, ctx.now(), "getex")?;
+        if when <= ctx.now() {
             ctx.delete(key);
         } else {
             ctx.db().set_expire(key, when);

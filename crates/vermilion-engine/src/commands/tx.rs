@@ -146,7 +146,7 @@ fn watch_broken(ctx: &mut Ctx) -> bool {
     ctx.client
         .watched
         .iter()
-        .any(|w| !w.expired_when_watched && ctx.ks.dbs[w.db].is_expired(&w.key, ctx.now))
+        .any(|w| !w.expired_when_watched && ctx.ks.dbs[w.db].is_expired(&w.key, ctx.now()))
 }
 
 /// EXEC — runs the queue atomically; a null reply if a watched key changed.
@@ -165,10 +165,12 @@ fn exec(ctx: &mut Ctx) -> CmdResult {
     // Unwatch first: the transaction's own writes must not count against it.
     unwatch_all(ctx.client, ctx.ks);
     let mut replies = Vec::with_capacity(multi.queued.len());
+    // Every command of the transaction sees the same time, as in Redis.
+    let now = ctx.now();
     for q in &multi.queued {
         let argv: Vec<&[u8]> = q.argv.iter().map(Vec::as_slice).collect();
         // Inside EXEC nothing blocks: blocking commands answer as if their timeout passed.
-        let (reply, _) = run_locked(ctx.engine, ctx.client, ctx.ks, q.cmd, &argv, q.first_arg, ctx.now, false);
+        let (reply, _) = run_locked(ctx.engine, ctx.client, ctx.ks, q.cmd, &argv, q.first_arg, Some(now), false);
         replies.push(reply);
     }
     Ok(Reply::Array(replies))
@@ -184,7 +186,7 @@ fn watch(ctx: &mut Ctx) -> CmdResult {
         if ctx.client.watched.iter().any(|w| w.db == db && *w.key == **key) {
             continue;
         }
-        let expired_when_watched = ctx.ks.dbs[db].is_expired(key, ctx.now);
+        let expired_when_watched = ctx.ks.dbs[db].is_expired(key, ctx.now());
         let shared = Arc::clone(ctx.client.shared());
         ctx.ks.watched.add(db, key, &shared);
         ctx.client.watched.push(WatchedKey { db, key: (*key).into(), expired_when_watched });

@@ -166,7 +166,7 @@ fn update_zset<T>(
     let mut zset = ZSetValue::new();
     let out = change(&mut zset);
     if !zset.is_empty() {
-        let entry = Entry::new(Value::ZSet(zset), ctx.now);
+        let entry = Entry::new(Value::ZSet(zset), ctx.now());
         ctx.db().keys.insert(key, entry);
     }
     Ok(Some(out))
@@ -740,7 +740,7 @@ fn zmpop(ctx: &mut Ctx) -> CmdResult {
 
 /// BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
 fn bzmpop(ctx: &mut Ctx) -> CmdResult {
-    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now)?;
+    let deadline = super::Args::timeout_seconds(ctx.args.bytes()?, ctx.now())?;
     let request = MultiPop::parse(ctx)?;
     match request.pop(ctx)? {
         Some(reply) => Ok(reply),
@@ -753,7 +753,7 @@ fn bzmpop(ctx: &mut Ctx) -> CmdResult {
 fn blocking_pop(ctx: &mut Ctx, max: bool) -> CmdResult {
     let args = ctx.args.rest();
     let (timeout, keys) = args.split_last().expect("arity guarantees a timeout");
-    let deadline = super::Args::timeout_seconds(timeout, ctx.now)?;
+    let deadline = super::Args::timeout_seconds(timeout, ctx.now())?;
     for &key in keys {
         if let Some(mut popped) = pop(ctx, key, max, 1)? {
             let (member, score) = popped.remove(0);

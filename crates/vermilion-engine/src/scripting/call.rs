@@ -48,7 +48,7 @@ impl ScriptCaller<'_> {
         if self.read_only && cmd.has(flag::WRITE) {
             return Reply::err("ERR Write commands are not allowed from read-only scripts.");
         }
-        let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, self.now, false);
+        let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, Some(self.now), false);
         reply
     }
 }

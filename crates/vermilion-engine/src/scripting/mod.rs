@@ -164,11 +164,13 @@ impl Runtime {
         set_globals.map_err(|e| interpreter_error(sha, &e))?;
         self.shared.resp.store(2, Ordering::Relaxed);
         self.script_state.db = ctx.client.db;
+        // The whole script sees one time, as in Redis.
+        let now = ctx.now();
         let mut caller = ScriptCaller {
             engine: ctx.engine,
             state: &mut self.script_state,
             ks: &mut *ctx.ks,
-            now: ctx.now,
+            now,
             read_only,
             shared: &self.shared,
             panic: None,
