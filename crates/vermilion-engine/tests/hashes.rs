@@ -9,28 +9,6 @@ fn bulks(items: &[&str]) -> Reply {
     Reply::Array(items.iter().map(|s| bulk(s)).collect())
 }
 
-/// The byte strings of an array reply, in reply order.
-fn strings(reply: Reply) -> Vec<String> {
-    let Reply::Array(items) = reply else { panic!("not an array: {reply:?}") };
-    items
-        .into_iter()
-        .map(|r| match r {
-            Reply::Bulk(b) => String::from_utf8(b).unwrap(),
-            other => panic!("not a bulk: {other:?}"),
-        })
-        .collect()
-}
-
-fn sorted(reply: Reply) -> Vec<String> {
-    let mut items = strings(reply);
-    items.sort();
-    items
-}
-
-fn encoding(c: &mut Client, key: &str) -> Reply {
-    run(c, &format!("OBJECT ENCODING {key}"))
-}
-
 #[test]
 fn set_get_and_delete_fields() {
     let (_e, mut c) = setup();

@@ -1,34 +1,12 @@
 mod common;
 
 use common::*;
-use vermilion_engine::{Client, Reply};
+use vermilion_engine::Reply;
 
 const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-/// The byte strings of an array or set reply, in reply order.
-fn strings(reply: Reply) -> Vec<String> {
-    let (Reply::Array(items) | Reply::Set(items)) = reply else { panic!("not an array or set: {reply:?}") };
-    items
-        .into_iter()
-        .map(|r| match r {
-            Reply::Bulk(b) => String::from_utf8(b).unwrap(),
-            other => panic!("not a bulk: {other:?}"),
-        })
-        .collect()
-}
-
-fn sorted(reply: Reply) -> Vec<String> {
-    let mut items = strings(reply);
-    items.sort();
-    items
-}
-
 fn set_of(items: &[&str]) -> Reply {
     Reply::Set(items.iter().map(|s| bulk(s)).collect())
-}
-
-fn encoding(c: &mut Client, key: &str) -> Reply {
-    run(c, &format!("OBJECT ENCODING {key}"))
 }
 
 #[test]

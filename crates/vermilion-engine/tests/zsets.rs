@@ -26,10 +26,6 @@ fn scored_pairs(pairs: &[(&str, f64)]) -> Reply {
     arr(pairs.iter().map(|&(m, s)| arr(vec![bulk(m), dbl(s)])).collect())
 }
 
-fn encoding(c: &mut vermilion_engine::Client, key: &str) -> Reply {
-    run(c, &format!("OBJECT ENCODING {key}"))
-}
-
 const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
 #[test]

@@ -33,3 +33,27 @@ pub fn err(line: &str) -> Reply {
 pub fn ok() -> Reply {
     Reply::OK
 }
+
+/// The byte strings of an array or set reply, in reply order.
+pub fn strings(reply: Reply) -> Vec<String> {
+    let (Reply::Array(items) | Reply::Set(items)) = reply else { panic!("not an array or set: {reply:?}") };
+    items
+        .into_iter()
+        .map(|r| match r {
+            Reply::Bulk(b) => String::from_utf8(b).unwrap(),
+            other => panic!("not a bulk: {other:?}"),
+        })
+        .collect()
+}
+
+/// [`strings`], sorted: for replies whose order Redis leaves open.
+pub fn sorted(reply: Reply) -> Vec<String> {
+    let mut items = strings(reply);
+    items.sort();
+    items
+}
+
+/// `OBJECT ENCODING key`.
+pub fn encoding(c: &mut Client, key: &str) -> Reply {
+    run(c, &format!("OBJECT ENCODING {key}"))
+}
