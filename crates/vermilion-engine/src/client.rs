@@ -189,6 +189,12 @@ impl Client {
         self.state.resp
     }
 
+    /// Whether this client must still authenticate before running commands (a password is set
+    /// and it has not given it): faces apply Redis's tighter request limits until then.
+    pub fn requires_auth(&self) -> bool {
+        !self.state.authenticated && self.engine.auth_required.load(Ordering::Relaxed)
+    }
+
     /// The selected database.
     pub fn db(&self) -> usize {
         self.state.db

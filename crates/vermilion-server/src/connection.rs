@@ -126,10 +126,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Runs every complete request in the buffer, then writes their replies.
     async fn run_buffered_requests(&mut self) -> Result<(), CloseReason> {
-        // Redis's tighter limits before AUTH need the client's authentication state, which the
-        // engine's `Client` does not expose; until it does, every client gets the normal limits.
-        let limits = Limits { max_bulk_len: self.server.settings.proto_max_bulk_len(), unauthenticated: false };
+        let max_bulk_len = self.server.settings.proto_max_bulk_len();
         loop {
+            // Until it authenticates, a client gets Redis's tighter request limits; an AUTH earlier
+            // in the same batch lifts them for the requests after it.
+            let limits = Limits { max_bulk_len, unauthenticated: self.client.requires_auth() };
             let outcome = match self.decoder.next_request(&limits) {
                 Ok(Some(request)) => request.with_argv(|argv| self.client.start(argv)),
                 Ok(None) => break,

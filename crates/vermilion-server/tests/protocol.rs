@@ -245,3 +245,25 @@ fn thousands_of_concurrent_connections() {
     let mut last = clients.pop().unwrap();
     last.roundtrip(b"GET conn:0\r\nGET conn:1999\r\n", b"$1\r\n0\r\n$4\r\n1999\r\n");
 }
+
+#[test]
+fn tighter_limits_apply_until_the_client_authenticates() {
+    let mut config = vermilion_engine::Config::default();
+    config.requirepass = "secret".into();
+    let server = TestServer::with_config(config);
+    let mut client = server.connect();
+    client.send(b"*11\r\n");
+    client.expect(b"-ERR Protocol error: unauthenticated multibulk length\r\n");
+    client.expect_closed();
+    let mut client = server.connect();
+    client.send(b"*2\r\n$20000\r\n");
+    client.expect(b"-ERR Protocol error: unauthenticated bulk length\r\n");
+    client.expect_closed();
+    // An AUTH earlier in the same batch lifts the limits for what follows it.
+    let mut client = server.connect();
+    let mut batch = command(&[b"AUTH", b"secret"]);
+    let eleven: Vec<&[u8]> = std::iter::once(&b"DEL"[..]).chain(std::iter::repeat_n(&b"k"[..], 10)).collect();
+    batch.extend(command(&eleven));
+    client.send(&batch);
+    client.expect(b"+OK\r\n:0\r\n");
+}
