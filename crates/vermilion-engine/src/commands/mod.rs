@@ -11,6 +11,7 @@ mod client_cmd;
 mod geo;
 mod bitmap;
 mod connection;
+mod dump;
 mod hash;
 mod hll;
 mod introspection;
@@ -51,6 +52,7 @@ fn families() -> impl Iterator<Item = &'static Command> {
         hll::COMMANDS,
         geo::COMMANDS,
         sort::COMMANDS,
+        dump::COMMANDS,
         scripting::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,

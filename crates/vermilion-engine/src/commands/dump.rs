@@ -1,0 +1,3 @@
+use super::table::Command;
+
+pub static COMMANDS: &[Command] = &[];
