@@ -1,0 +1,81 @@
+//! What the sorted-set commands share: lookups that create or delete, and reply shapes.
+
+use super::*;
+
+/// Runs `change` on the sorted set at `key`, or — if `create` — on a new one that is stored only
+/// if it ends up non-empty. An emptied set is deleted. `None` if the key is missing and not
+/// created. Changes are counted in `dirty` by the caller.
+pub(super) fn update_zset<T>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    create: bool,
+    change: impl FnOnce(&mut ZSetValue) -> T,
+) -> Result<Option<T>, Reply> {
+    if let Some(zset) = ctx.write_zset(key)? {
+        let out = change(zset);
+        if zset.is_empty() {
+            ctx.delete_if_empty(key);
+        }
+        return Ok(Some(out));
+    }
+    if !create {
+        return Ok(None);
+    }
+    let mut zset = ZSetValue::new();
+    let out = change(&mut zset);
+    if !zset.is_empty() {
+        let entry = Entry::new(Value::ZSet(zset), ctx.now());
+        ctx.db().keys.insert(key, entry);
+    }
+    Ok(Some(out))
+}
+
+/// Replaces `dst` with a computed sorted set, or deletes it when the result is empty (Redis's
+/// store rule for ZRANGESTORE, ZUNIONSTORE, ...). Replies with the result's size.
+pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], members: Vec<(Vec<u8>, f64)>) -> CmdResult {
+    let len = members.len() as i64;
+    if members.is_empty() {
+        ctx.delete(dst);
+    } else {
+        ctx.store(dst, Value::ZSet(ZSetValue::from_members(members)), false);
+    }
+    Ok(Reply::Integer(len))
+}
+
+/// A list of members, with their scores if asked: flat in RESP2, pairs in RESP3.
+pub(super) fn members_reply<'a>(resp3: bool, entries: impl Iterator<Item = (&'a [u8], f64)>, with_scores: bool) -> Reply {
+    let mut out = Vec::with_capacity(entries.size_hint().0 * if with_scores && !resp3 { 2 } else { 1 });
+    for (member, score) in entries {
+        if !with_scores {
+            out.push(Reply::bulk(member));
+        } else if resp3 {
+            out.push(Reply::Array(vec![Reply::bulk(member), Reply::Double(score)]));
+        } else {
+            out.push(Reply::bulk(member));
+            out.push(Reply::Double(score));
+        }
+    }
+    Reply::Array(out)
+}
+
+/// A score as ZSCAN prints it in every protocol: Redis 7.0's `%.17g`.
+pub(super) fn score_text(score: f64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24);
+    write_g17(score, &mut out);
+    out
+}
+
+/// A score as a listpack stores it, for ZSCAN: integral scores within half the `i64` range are
+/// listpack integers (Redis's `double2ll`), anything else the `%.17g` text.
+pub(super) fn listpack_score_text(score: f64) -> Vec<u8> {
+    const LIMIT: f64 = (i64::MAX / 2) as f64;
+    if score.fract() == 0.0 && (-LIMIT..=LIMIT).contains(&score) {
+        return itoa::Buffer::new().format(score as i64).as_bytes().to_vec();
+    }
+    score_text(score)
+}
+
+/// Redis's `getPositiveLongFromObjectOrReply` with a custom message for every failure.
+pub(super) fn positive_or(arg: &[u8], error: Reply) -> Result<i64, Reply> {
+    parse_i64(arg).filter(|&n| n >= 0).ok_or(error)
+}
