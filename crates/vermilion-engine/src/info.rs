@@ -49,7 +49,7 @@ pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String])
         match section {
             "server" => server(&mut fields, engine, now_ms),
             "clients" => clients(&mut fields, engine, ks),
-            "memory" => memory(&mut fields, engine),
+            "memory" => memory(&mut fields, engine, ks),
             "persistence" => persistence(&mut fields, engine, ks),
             "stats" => stats(&mut fields, engine, ks),
             "replication" => replication(&mut fields, engine),
@@ -106,7 +106,7 @@ fn clients(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     f.add("clients_in_timeout_table", 0);
 }
 
-fn memory(f: &mut Fields, engine: &Engine) {
+fn memory(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     let used = used_memory() as u64;
     let rss = crate::alloc::resident_bytes() as u64;
     let peak = PEAK_MEMORY.load(Ordering::Relaxed) as u64;
@@ -121,6 +121,10 @@ fn memory(f: &mut Fields, engine: &Engine) {
     f.add("maxmemory_human", bytes_to_human(config.maxmemory));
     f.add("maxmemory_policy", &config.maxmemory_policy);
     f.add("mem_fragmentation_ratio", format!("{:.2}", if used == 0 { 0.0 } else { rss as f64 / used as f64 }));
+    let lua = ks.scripting.lua_memory() as u64;
+    f.add("used_memory_lua", lua);
+    f.add("used_memory_lua_human", bytes_to_human(lua));
+    f.add("number_of_cached_scripts", ks.scripting.cached_scripts());
     f.add("mem_allocator", if crate::alloc::allocated_bytes().is_some() { "libc-counting" } else { "libc" });
 }
 

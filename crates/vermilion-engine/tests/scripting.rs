@@ -338,3 +338,13 @@ fn evalsha_speed() {
     });
     println!("EVALSHA return redis.call('GET', KEYS[1]): {script:.0} ns/op (GET alone: {plain:.0} ns/op)");
 }
+
+#[test]
+fn info_counts_cached_scripts() {
+    let (_engine, mut c) = setup();
+    c.execute(&[b"SCRIPT", b"LOAD", b"return 1"]);
+    let Reply::Verbatim(_, text) = run(&mut c, "INFO memory") else { panic!("INFO is verbatim text") };
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("number_of_cached_scripts:1\r\n"), "{text}");
+    assert!(!text.contains("used_memory_lua:0\r\n"), "the interpreter holds memory once started");
+}
