@@ -69,6 +69,7 @@ impl BlockedCall {
             }
             *state = CallState::Done(reply);
         }
+        self.shared.blocked.store(false, std::sync::atomic::Ordering::Relaxed);
         self.done.notify_all();
         if let Some(waker) = self.waker.lock().take() {
             waker.wake();

@@ -57,6 +57,10 @@ pub struct ClientShared {
     last_command: AtomicPtr<Command>,
     /// Set when a key this client WATCHes changes: its next EXEC fails.
     pub(crate) watch_touched: AtomicBool,
+    /// Whether a blocking command of this client is parked (flag `b` in CLIENT LIST).
+    pub(crate) blocked: AtomicBool,
+    /// Commands queued since MULTI, or -1 outside a transaction (`multi=` in CLIENT LIST).
+    pub(crate) queued: AtomicI64,
     killed: AtomicBool,
     kill_hook: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
 }
@@ -74,6 +78,8 @@ impl ClientShared {
             last_interaction_ms: AtomicI64::new(now_ms),
             last_command: AtomicPtr::new(std::ptr::null_mut()),
             watch_touched: AtomicBool::new(false),
+            blocked: AtomicBool::new(false),
+            queued: AtomicI64::new(-1),
             killed: AtomicBool::new(false),
             kill_hook: Mutex::new(None),
         }
@@ -242,6 +248,7 @@ impl Client {
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
+                self.state.shared.queued.fetch_add(1, Ordering::Relaxed);
                 return Outcome::Reply(Reply::QUEUED);
             }
         }
@@ -268,6 +275,7 @@ impl Client {
                 };
                 let (waiter, call) = Waiter::park(&self.engine, init, request);
                 ks.blocked.park(&call);
+                self.state.shared.blocked.store(true, Ordering::Relaxed);
                 Outcome::Blocked(waiter)
             }
         }

@@ -196,3 +196,23 @@ fn xread_block_on_dollar_gets_the_next_entry() {
     engine.advance_time(1000);
     assert_eq!(group_waiter.try_take(), Some(Reply::NullArray));
 }
+
+#[test]
+fn client_list_shows_blocked_and_transaction_states() {
+    let (engine, mut a) = setup();
+    let mut b = engine.connect(ConnectionInfo::embedded("test"));
+    let line_of = |c: &mut vermilion_engine::Client, id: u64| {
+        let Reply::Verbatim(_, text) = run(c, "CLIENT LIST") else { panic!() };
+        String::from_utf8(text).unwrap().lines().find(|l| l.starts_with(&format!("id={id} "))).unwrap().to_string()
+    };
+    let Outcome::Blocked(waiter) = start(&mut a, "BLPOP q 0") else { panic!() };
+    assert!(line_of(&mut b, a.id()).contains(" flags=b "));
+    waiter.cancel();
+    assert!(line_of(&mut b, a.id()).contains(" flags=N "));
+    run(&mut b, "MULTI");
+    run(&mut b, "PING");
+    run(&mut b, "PING");
+    assert!(line_of(&mut a, b.id()).contains(" flags=x db=0 sub=0 psub=0 ssub=0 multi=2 "));
+    run(&mut b, "EXEC");
+    assert!(line_of(&mut a, b.id()).contains(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 "));
+}

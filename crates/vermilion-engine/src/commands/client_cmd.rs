@@ -96,10 +96,22 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
     let cmd = client.last_command().map_or("NULL", |c| c.name);
     let age = (now_ms - client.created_ms).max(0) / 1000;
     let idle = (now_ms - client.last_interaction_ms.load(Ordering::Relaxed)).max(0) / 1000;
-    let flags = if client.info.kind == ClientKind::Unix { "U" } else { "N" };
+    let mut flags = String::new();
+    if client.blocked.load(Ordering::Relaxed) {
+        flags.push('b');
+    }
+    if client.queued.load(Ordering::Relaxed) >= 0 {
+        flags.push('x');
+    }
+    if client.info.kind == ClientKind::Unix {
+        flags.push('U');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
     let _ = write!(
         line,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} \
          qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r \
          cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
         client.id,
@@ -111,6 +123,7 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
         idle,
         flags,
         client.db.load(Ordering::Relaxed),
+        client.queued.load(Ordering::Relaxed),
         cmd,
         client.resp.load(Ordering::Relaxed),
         lib_name,

@@ -112,8 +112,11 @@ impl WatchRegistry {
     }
 }
 
-/// Forgets every key the client watches and clears its mark.
+/// Forgets every key the client watches and clears its mark; any transaction is over.
 pub(crate) fn unwatch_all(state: &mut ClientState, ks: &mut Keyspace) {
+    if state.multi.is_none() {
+        state.shared().queued.store(-1, Ordering::Relaxed);
+    }
     for w in state.watched.drain(..) {
         ks.watched.remove(w.db, &w.key, state.id);
     }
@@ -126,6 +129,7 @@ fn multi(ctx: &mut Ctx) -> CmdResult {
         return Err(Reply::err("ERR MULTI calls can not be nested"));
     }
     ctx.client.multi = Some(Multi::default());
+    ctx.client.shared().queued.store(0, Ordering::Relaxed);
     Ok(Reply::OK)
 }
 
