@@ -235,6 +235,19 @@ impl<V> Dict<V> {
         self.rehash_index = Some(0);
     }
 
+    /// Advances a resize under way by up to `steps` buckets, for idle tables (the background
+    /// tick calls it, as Redis's cron does, so an idle table does not keep two arrays). Returns
+    /// whether a resize is still under way.
+    pub fn rehash_steps(&mut self, steps: usize) -> bool {
+        for _ in 0..steps {
+            if self.rehash_index.is_none() {
+                return false;
+            }
+            self.rehash_step();
+        }
+        self.rehash_index.is_some()
+    }
+
     /// Moves a bucket (skipping a few empty ones) from the old table to the new one; finishes
     /// the resize when the old table is empty.
     fn rehash_step(&mut self) {

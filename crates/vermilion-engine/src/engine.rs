@@ -216,6 +216,7 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
             Some(e) => {
                 e.coarse_ms.store(e.clock.now_ms(), Ordering::Relaxed);
                 e.run_expire_cycle();
+                crate::expire::rehash_idle_tables(&mut e.keyspace.lock());
                 let hz = e.config.read().hz.max(1);
                 hz
             }

@@ -15,6 +15,17 @@ const ACCEPTABLE_STALE_PERCENT: usize = 10;
 /// Bucket visits per step before giving up on finding more keys (sparse tables).
 const MAX_BUCKETS_PER_STEP: usize = KEYS_PER_STEP * 20;
 
+/// Buckets of an idle resize moved per database per background tick.
+const IDLE_REHASH_STEPS: usize = 1000;
+
+/// Moves idle resizes of the databases' tables along (writes move them too, a bucket each).
+pub fn rehash_idle_tables(ks: &mut Keyspace) {
+    for db in &mut ks.dbs {
+        db.keys.rehash_steps(IDLE_REHASH_STEPS);
+        db.expires.rehash_steps(IDLE_REHASH_STEPS);
+    }
+}
+
 /// Runs one cycle over every database within `budget`; returns how many keys were deleted.
 pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> usize {
     let started = Instant::now();
