@@ -18,6 +18,7 @@ pub mod glob;
 pub mod hll;
 pub mod info;
 pub mod keyspace;
+pub mod persist;
 pub mod reply;
 mod scripting;
 pub mod types;
