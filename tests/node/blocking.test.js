@@ -2,17 +2,10 @@
 // Blocking commands on the embedded face: the promise settles later, the event loop keeps running.
 
 const { Redis, Engine } = require('vermilion');
+const { disconnectedAfterEach } = require('./support');
 
-const clients = [];
-function client(...args) {
-  const redis = new Redis(...args);
-  clients.push(redis);
-  return redis;
-}
-
-afterEach(() => {
-  for (const redis of clients.splice(0)) redis.disconnect();
-});
+/** A client that is disconnected after each test. */
+const client = disconnectedAfterEach(Redis);
 
 /** Resolves once the engine reports `n` blocked clients (polling, with a deadline). */
 async function blockedClients(redis, n, ms = 5000) {

@@ -2,19 +2,10 @@
 // The embedded face: an ioredis-compatible client running commands on an in-process engine.
 
 const { Redis, Engine, ReplyError } = require('vermilion');
-const { engineSupports, itWhen, once } = require('./support');
+const { disconnectedAfterEach, engineSupports, itWhen, once } = require('./support');
 
-const clients = [];
 /** A client that is disconnected after each test. */
-function client(...args) {
-  const redis = new Redis(...args);
-  clients.push(redis);
-  return redis;
-}
-
-afterEach(() => {
-  for (const redis of clients.splice(0)) redis.disconnect();
-});
+const client = disconnectedAfterEach(Redis);
 
 describe('string and key commands', () => {
   test('set and get', async () => {
@@ -224,8 +215,7 @@ describe('databases and engines', () => {
 
   test('duplicate() shares the engine', async () => {
     const r = client();
-    const copy = r.duplicate();
-    clients.push(copy);
+    const copy = client.track(r.duplicate());
     await r.set('k', 'v');
     expect(await copy.get('k')).toBe('v');
     expect(copy.engine).toBe(r.engine);

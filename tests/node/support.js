@@ -39,4 +39,22 @@ function once(emitter, event, ms = 5000) {
   });
 }
 
-module.exports = { engineSupports, itWhen, onPath, once };
+/**
+ * A factory of embedded clients that are disconnected after each test of the calling file
+ * (registers the `afterEach` hook).
+ */
+function disconnectedAfterEach(Redis) {
+  const clients = [];
+  afterEach(() => {
+    for (const redis of clients.splice(0)) redis.disconnect();
+  });
+  const client = (...args) => client.track(new Redis(...args));
+  /** Disconnects `redis` (made some other way, e.g. `duplicate()`) after the test too. */
+  client.track = (redis) => {
+    clients.push(redis);
+    return redis;
+  };
+  return client;
+}
+
+module.exports = { disconnectedAfterEach, engineSupports, itWhen, onPath, once };
