@@ -56,8 +56,11 @@ pub(crate) struct BlockedCall {
     state: Mutex<CallState>,
     done: Condvar,
     waker: Mutex<Option<Waker>>,
-    notify: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    notify: Mutex<Option<Notify>>,
 }
+
+/// A face's callback for when a parked call is answered.
+type Notify = Box<dyn FnOnce() + Send>;
 
 impl BlockedCall {
     /// Delivers the reply (once) and wakes whoever waits, whichever way they wait.
@@ -104,13 +107,16 @@ impl BlockedCall {
     }
 }
 
+/// A key a call waits on: its database and name.
+type KeySlot = (usize, Box<[u8]>);
+
 /// The parked calls, by the keys they wait on, plus the keys changed since the last serving round.
 #[derive(Default)]
 pub struct BlockedRegistry {
-    by_key: ahash::AHashMap<(usize, Box<[u8]>), VecDeque<Arc<BlockedCall>>>,
+    by_key: ahash::AHashMap<KeySlot, VecDeque<Arc<BlockedCall>>>,
     /// Calls that wait on no key (WAIT): only their timeout or a cancel ends them.
     keyless: Vec<Arc<BlockedCall>>,
-    ready: Vec<(usize, Box<[u8]>)>,
+    ready: Vec<KeySlot>,
     count: usize,
 }
 

@@ -153,7 +153,7 @@ fn parse_enum(value: &str, allowed: &[&str]) -> Result<String, String> {
 /// Checks a `save` value: pairs of seconds and changes, or an empty string to disable.
 fn parse_save(value: &str) -> Result<String, String> {
     let parts: Vec<&str> = value.split_whitespace().collect();
-    if parts.len() % 2 != 0 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
+    if !parts.len().is_multiple_of(2) || parts.iter().any(|p| p.parse::<u64>().is_err()) {
         return Err("Invalid save parameters".into());
     }
     Ok(parts.join(" "))

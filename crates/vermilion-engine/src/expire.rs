@@ -58,7 +58,7 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
             }
             deleted += expired_keys.len();
             ks.stats.expired_keys += expired_keys.len() as u64;
-            let stale_percent = if sampled == 0 { 0 } else { expired_keys.len() * 100 / sampled };
+            let stale_percent = (expired_keys.len() * 100).checked_div(sampled).unwrap_or(0);
             if stale_percent <= ACCEPTABLE_STALE_PERCENT || started.elapsed() >= budget {
                 break;
             }

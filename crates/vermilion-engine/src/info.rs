@@ -33,9 +33,8 @@ pub fn used_memory() -> usize {
 /// Renders the requested sections (`all`, `everything`, `default` or names); unknown names are
 /// skipped, as in Redis.
 pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String]) -> String {
-    let wanted: Vec<&str> = if requested.is_empty() || requested.iter().any(|s| s == "default") {
-        DEFAULT_SECTIONS.to_vec()
-    } else if requested.iter().any(|s| s == "all" || s == "everything") {
+    // Every section Vermilion has is a default one, so `all` and `everything` add nothing yet.
+    let wanted: Vec<&str> = if requested.is_empty() || requested.iter().any(|s| matches!(s.as_str(), "default" | "all" | "everything")) {
         DEFAULT_SECTIONS.to_vec()
     } else {
         DEFAULT_SECTIONS.iter().copied().filter(|s| requested.iter().any(|r| r == s)).collect()

@@ -77,7 +77,7 @@ const NOT_FLOAT_VALUE: Reply = Reply::err("ERR hash value is not a float");
 /// field, so no empty hash is ever left behind.
 fn hash_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut HashValue, Reply> {
     if ctx.write_hash(key)?.is_none() {
-        let entry = Entry::new(Value::Hash(Box::new(HashValue::new())), ctx.now());
+        let entry = Entry::new(Value::Hash(Box::default()), ctx.now());
         ctx.db().keys.insert_new(key.into(), entry);
     }
     Ok(ctx.write_hash(key)?.expect("created above"))
@@ -88,7 +88,7 @@ fn hash_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut HashValue, R
 fn set_pairs(ctx: &mut Ctx, command: &str) -> Result<i64, Reply> {
     let key = ctx.args.bytes()?;
     let pairs = ctx.args.rest();
-    if pairs.len() % 2 != 0 {
+    if !pairs.len().is_multiple_of(2) {
         return Err(errors::arity(command));
     }
     let hash = hash_to_fill(ctx, key)?;

@@ -148,7 +148,7 @@ fn keys(ctx: &mut Ctx) -> CmdResult {
         .keys
         .keys()
         .filter(|k| matches_pattern(Some(pattern), k) && !db.is_expired(k, now))
-        .map(|k| Reply::bulk(k))
+        .map(Reply::bulk)
         .collect();
     Ok(Reply::Array(out))
 }

@@ -161,7 +161,7 @@ fn config_get(ctx: &mut Ctx) -> CmdResult {
 /// CONFIG SET parameter value [parameter value ...] — all or nothing.
 fn config_set(ctx: &mut Ctx) -> CmdResult {
     let pairs = ctx.args.rest();
-    if pairs.len() % 2 != 0 {
+    if !pairs.len().is_multiple_of(2) {
         return Err(errors::arity("config|set"));
     }
     let mut trial = ctx.engine.config();

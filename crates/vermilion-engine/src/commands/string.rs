@@ -238,7 +238,7 @@ fn mget(ctx: &mut Ctx) -> CmdResult {
 /// The key/value pairs of MSET and MSETNX; an odd count is an arity error, as in Redis.
 fn mset_pairs<'a>(ctx: &Ctx<'a>, command: &str) -> Result<&'a [&'a [u8]], Reply> {
     let pairs = ctx.args.rest();
-    if pairs.len() % 2 != 0 {
+    if !pairs.len().is_multiple_of(2) {
         return Err(errors::arity(command));
     }
     Ok(pairs)

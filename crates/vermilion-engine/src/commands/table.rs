@@ -7,6 +7,8 @@ use crate::reply::Reply;
 /// What a handler returns; `Err` carries an error reply so handlers can use `?`.
 pub type CmdResult = Result<Reply, Reply>;
 pub type Handler = fn(&mut Ctx) -> CmdResult;
+/// A command's own key finder: the positions of the keys in `argv`.
+pub type KeyFinder = fn(&[&[u8]]) -> Vec<usize>;
 
 /// Command flags (`COMMAND INFO`'s third field). The bit order is Redis's reply order.
 pub mod flag {
@@ -264,7 +266,7 @@ pub struct Command {
     pub subcommands: &'static [Command],
     pub handler: Handler,
     /// Finds the key positions where the key specs cannot (Redis's `getkeys_proc`).
-    pub get_keys: Option<fn(&[&[u8]]) -> Vec<usize>>,
+    pub get_keys: Option<KeyFinder>,
 }
 
 fn no_handler(_: &mut Ctx) -> CmdResult {
@@ -313,7 +315,7 @@ impl Command {
         self
     }
 
-    pub const fn get_keys(mut self, get_keys: fn(&[&[u8]]) -> Vec<usize>) -> Command {
+    pub const fn get_keys(mut self, get_keys: KeyFinder) -> Command {
         self.get_keys = Some(get_keys);
         self
     }

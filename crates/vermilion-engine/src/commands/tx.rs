@@ -65,8 +65,11 @@ pub(crate) fn runs_inside_multi(cmd: &Command) -> bool {
 /// lock, so marking is part of the change itself.
 #[derive(Default)]
 pub struct WatchRegistry {
-    watchers: ahash::AHashMap<(usize, Box<[u8]>), Vec<Arc<ClientShared>>>,
+    watchers: ahash::AHashMap<WatchedSlot, Vec<Arc<ClientShared>>>,
 }
+
+/// A watched key: its database and name.
+type WatchedSlot = (usize, Box<[u8]>);
 
 impl WatchRegistry {
     pub fn is_empty(&self) -> bool {

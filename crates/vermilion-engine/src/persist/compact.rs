@@ -188,6 +188,12 @@ pub struct ListpackWriter {
     count: usize,
 }
 
+impl Default for ListpackWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ListpackWriter {
     const HEADER_SIZE: usize = 6;
 
