@@ -13,7 +13,6 @@ use super::sort::partial_sort_by;
 use super::Ctx;
 use crate::geo as geohash;
 use crate::geo::{Extent, Shape};
-use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
 use crate::types::{Value, ZSetValue};
 use crate::util::{parse_f64, parse_i64};
@@ -195,8 +194,7 @@ fn geoadd(ctx: &mut Ctx) -> CmdResult {
     } else if !xx {
         let mut zset = ZSetValue::new();
         add_all(&mut zset);
-        let entry = Entry::new(Value::ZSet(zset), ctx.now());
-        ctx.db().keys.insert(key, entry);
+        ctx.insert_absent(key, Value::ZSet(zset));
     }
     ctx.ks.dirty += (added + updated) as u64;
     Ok(Reply::Integer(if ch { added + updated } else { added }))

@@ -14,7 +14,6 @@ use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::args::scan_cursor;
 use super::{Args, Ctx};
 use crate::glob::glob_match;
-use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
 use crate::types::{HashValue, Value};
 use crate::util::{incr_long_double, parse_i64, FloatIncrError};
@@ -77,8 +76,7 @@ const NOT_FLOAT_VALUE: Reply = Reply::err("ERR hash value is not a float");
 /// field, so no empty hash is ever left behind.
 fn hash_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut HashValue, Reply> {
     if ctx.write_hash(key)?.is_none() {
-        let entry = Entry::new(Value::Hash(Box::default()), ctx.now());
-        ctx.db().keys.insert_new(key.into(), entry);
+        ctx.insert_absent(key, Value::Hash(Box::default()));
     }
     Ok(ctx.write_hash(key)?.expect("created above"))
 }

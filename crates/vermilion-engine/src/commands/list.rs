@@ -6,7 +6,6 @@ use std::ops::Range;
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
-use crate::keyspace::Entry;
 use crate::reply::{errors, Reply};
 use crate::types::list::End;
 use crate::types::{ListValue, Value};
@@ -101,8 +100,7 @@ const RANK_ZERO: Reply = Reply::err(
 /// The list at `key`, created empty if missing (Redis's `dbAdd`); WRONGTYPE for another type.
 fn list_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut ListValue, Reply> {
     if ctx.write_list(key)?.is_none() {
-        let now = ctx.now();
-        ctx.db().keys.insert_new(key.into(), Entry::new(Value::List(Box::new(ListValue::new())), now));
+        ctx.insert_absent(key, Value::List(Box::new(ListValue::new())));
     }
     Ok(ctx.write_list(key)?.expect("just created"))
 }

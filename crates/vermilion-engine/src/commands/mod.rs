@@ -211,6 +211,13 @@ impl<'a> Ctx<'a> {
         self.db().keys.contains_key(key)
     }
 
+    /// Adds a key known to be absent (a write lookup just missed it), not counting a change:
+    /// the caller fills the new value and counts what it did.
+    pub fn insert_absent(&mut self, key: &[u8], value: Value) {
+        let entry = Entry::new(value, self.engine.coarse_ms());
+        self.db().keys.insert_new(key.into(), entry);
+    }
+
     /// Stores a value, replacing any old one; the old expiry is dropped unless `keep_ttl`.
     pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
         let entry = Entry::new(value, self.engine.coarse_ms());

@@ -100,8 +100,7 @@ fn member_reply(member: Member) -> Reply {
 /// callers about to add `first`, so no empty set is ever left behind.
 fn set_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8], first: &[u8]) -> Result<&'c mut SetValue, Reply> {
     if ctx.write_set(key)?.is_none() {
-        let entry = Entry::new(Value::Set(Box::new(SetValue::for_member(first))), ctx.now());
-        ctx.db().keys.insert_new(key.into(), entry);
+        ctx.insert_absent(key, Value::Set(Box::new(SetValue::for_member(first))));
     }
     Ok(ctx.write_set(key)?.expect("created above"))
 }

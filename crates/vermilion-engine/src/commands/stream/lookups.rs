@@ -5,8 +5,7 @@ use super::*;
 /// The stream at `key`, created empty if missing; WRONGTYPE for another type.
 pub(super) fn stream_or_create<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<&'c mut StreamValue, Reply> {
     if ctx.write_stream(key)?.is_none() {
-        let now = ctx.now();
-        ctx.db().keys.insert_new(key.into(), Entry::new(Value::Stream(Box::new(StreamValue::new())), now));
+        ctx.insert_absent(key, Value::Stream(Box::new(StreamValue::new())));
         ctx.ks.dirty += 1;
     }
     Ok(ctx.write_stream(key)?.expect("just created"))

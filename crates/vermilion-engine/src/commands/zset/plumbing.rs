@@ -24,8 +24,7 @@ pub(super) fn update_zset<T>(
     let mut zset = ZSetValue::new();
     let out = change(&mut zset);
     if !zset.is_empty() {
-        let entry = Entry::new(Value::ZSet(zset), ctx.now());
-        ctx.db().keys.insert(key, entry);
+        ctx.insert_absent(key, Value::ZSet(zset));
     }
     Ok(Some(out))
 }
