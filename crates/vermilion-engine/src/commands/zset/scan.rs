@@ -1,31 +1,20 @@
 //! ZSCAN.
 
 use super::*;
+use crate::commands::hash::ScanOptions;
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 pub(super) fn zscan(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let cursor = scan_cursor(ctx.args.bytes()?)?;
     // Options are read after the lookup: a missing key answers an empty scan whatever follows.
-    let mut args = ctx.args;
+    let args = ctx.args;
     let Some(zset) = ctx.read_zset(key)? else {
         return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]));
     };
     let zset: &ZSetValue = zset;
-    let (mut pattern, mut count) = (None, 10i64);
-    while let Some(word) = args.peek() {
-        args.bytes()?;
-        match word.to_ascii_uppercase().as_slice() {
-            b"COUNT" if !args.is_empty() => {
-                count = args.int()?;
-                if count < 1 {
-                    return Err(errors::SYNTAX);
-                }
-            }
-            b"MATCH" if !args.is_empty() => pattern = Some(args.bytes()?).filter(|p| *p != b"*"),
-            _ => return Err(errors::SYNTAX),
-        }
-    }
+    let options = ScanOptions::parse(args)?;
+    let count = i64::try_from(options.count).unwrap_or(i64::MAX);
     let print_score = if zset.is_listpack() { listpack_score_text } else { score_text };
     let mut found = Vec::new();
     // Like Redis: visit buckets until COUNT replies (members and scores) or ten times as many
@@ -40,7 +29,7 @@ pub(super) fn zscan(ctx: &mut Ctx) -> CmdResult {
         },
         |member, score| {
             collected.set(collected.get() + 2);
-            if pattern.is_none_or(|p| glob_match(p, member, false)) {
+            if options.matches(member) {
                 found.push(Reply::bulk(member));
                 found.push(Reply::Bulk(print_score(score)));
             }
