@@ -13,6 +13,7 @@ use crate::blocking::{self, BlockRequest, BlockedCallInit, Waiter};
 use crate::commands::{self, flag, tx, Args, Command, Ctx};
 use crate::engine::Engine;
 use crate::keyspace::Keyspace;
+use crate::pubsub::{Mailbox, Subscriptions};
 use crate::reply::{errors, Reply};
 
 /// How a client is connected, for `CLIENT LIST` and `INFO clients`.
@@ -61,6 +62,10 @@ pub struct ClientShared {
     pub(crate) blocked: AtomicBool,
     /// Commands queued since MULTI, or -1 outside a transaction (`multi=` in CLIENT LIST).
     pub(crate) queued: AtomicI64,
+    /// Channels, patterns and shard channels subscribed (`sub=`, `psub=`, `ssub=`).
+    pub(crate) subscriptions: [AtomicUsize; 3],
+    /// Pushed messages (pub/sub, keyspace events) waiting for the face to send them.
+    pub mailbox: Arc<Mailbox>,
     killed: AtomicBool,
     kill_hook: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
 }
@@ -80,6 +85,8 @@ impl ClientShared {
             watch_touched: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             queued: AtomicI64::new(-1),
+            subscriptions: Default::default(),
+            mailbox: Arc::default(),
             killed: AtomicBool::new(false),
             kill_hook: Mutex::new(None),
         }
@@ -98,6 +105,8 @@ impl ClientShared {
         if let Some(hook) = self.kill_hook.lock().as_ref() {
             hook();
         }
+        // A face waiting for pushed messages notices the kill too.
+        self.mailbox.interrupt();
     }
 
     pub fn is_killed(&self) -> bool {
@@ -124,6 +133,8 @@ pub struct ClientState {
     pub(crate) multi: Option<tx::Multi>,
     /// Keys under WATCH, until EXEC, DISCARD, UNWATCH or RESET.
     pub(crate) watched: Vec<tx::WatchedKey>,
+    /// Pub/Sub channels and patterns this client listens to.
+    pub(crate) subscriptions: Subscriptions,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -140,6 +151,7 @@ impl ClientState {
             close_after_reply: false,
             multi: None,
             watched: Vec::new(),
+            subscriptions: Subscriptions::default(),
             shared: Arc::clone(shared),
         }
     }
@@ -177,6 +189,7 @@ impl Client {
             close_after_reply: false,
             multi: None,
             watched: Vec::new(),
+            subscriptions: Subscriptions::default(),
             shared,
         };
         Client { engine, state }
@@ -212,6 +225,17 @@ impl Client {
         self.state.close_after_reply || self.state.shared.is_killed()
     }
 
+    /// The queue of messages pushed to this client (pub/sub messages, keyspace events). Faces
+    /// send what it holds before each reply, and when its waker tells them something arrived.
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.state.shared.mailbox
+    }
+
+    /// Whether the client listens to any channel or pattern.
+    pub fn is_subscribed(&self) -> bool {
+        self.state.subscriptions.any()
+    }
+
     /// Registers what to do when another client kills this one (e.g. wake the connection task).
     pub fn on_kill(&self, hook: impl Fn() + Send + Sync + 'static) {
         *self.state.shared.kill_hook.lock() = Some(Box::new(hook));
@@ -244,6 +268,9 @@ impl Client {
                 return Outcome::Reply(errors::NOAUTH);
             }
             self.state.authenticated = true;
+        }
+        if self.state.resp == 2 && self.state.subscriptions.any() && !allowed_in_subscriber_mode(cmd) {
+            return Outcome::Reply(subscriber_context_error(cmd));
         }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
@@ -364,12 +391,31 @@ pub(crate) fn run_locked(
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if !self.state.watched.is_empty() {
+        if !self.state.watched.is_empty() || self.state.subscriptions.any() {
             let mut ks = self.engine.keyspace.lock();
             tx::unwatch_all(&mut self.state, &mut ks);
+            ks.pubsub.forget(&mut self.state.subscriptions, &self.state.shared);
         }
+        self.state.shared.mailbox.clear_waker();
         self.engine.disconnect(self.state.id);
     }
+}
+
+/// The commands a RESP2 client may send while subscribed: its replies and the messages share
+/// one stream, so only commands whose replies look like pushes are allowed.
+fn allowed_in_subscriber_mode(cmd: &Command) -> bool {
+    matches!(
+        cmd.name,
+        "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe" | "sunsubscribe" | "ping" | "quit" | "reset"
+    )
+}
+
+/// What a RESP2 client in subscriber mode gets for a command that mode does not allow.
+fn subscriber_context_error(cmd: &Command) -> Reply {
+    Reply::error(format!(
+        "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+        cmd.name
+    ))
 }
 
 /// Formats an argument for an error line as Redis does: at most 128 bytes, cut at a NUL (C's

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use crate::pubsub::OutputLimit;
+
 /// The engine's and server's settings. Field names follow Redis's option names.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -25,6 +27,8 @@ pub struct Config {
     pub maxmemory_policy: String,
     pub maxmemory_samples: u64,
     pub notify_keyspace_events: String,
+    /// `client-output-buffer-limit` for the normal, replica and pubsub classes.
+    pub client_output_buffer_limit: [OutputLimit; 3],
     pub dir: String,
     pub dbfilename: String,
     pub save: String,
@@ -55,6 +59,11 @@ impl Default for Config {
             maxmemory_policy: "noeviction".into(),
             maxmemory_samples: 5,
             notify_keyspace_events: String::new(),
+            client_output_buffer_limit: [
+                OutputLimit::default(),
+                OutputLimit { hard_bytes: 256 * 1024 * 1024, soft_bytes: 64 * 1024 * 1024, soft_seconds: 60 },
+                OutputLimit::PUBSUB_DEFAULT,
+            ],
             dir: ".".into(),
             dbfilename: "dump.rdb".into(),
             save: "3600 1 300 100 60 10000".into(),
@@ -159,13 +168,49 @@ fn parse_save(value: &str) -> Result<String, String> {
     Ok(parts.join(" "))
 }
 
-/// Checks a `notify-keyspace-events` value against Redis's flag letters.
+/// Checks a `notify-keyspace-events` value against Redis's flag letters; keeps it in the
+/// canonical spelling CONFIG GET shows.
 fn parse_keyspace_events(value: &str) -> Result<String, String> {
-    if value.chars().all(|c| "KEg$lshzxetmndA".contains(c)) {
-        Ok(value.to_string())
-    } else {
-        Err("Invalid event class character. Use 'Ag$lshzxeKEtmnd'.".into())
+    match crate::pubsub::notify::parse_flags(value) {
+        Some(flags) => Ok(crate::pubsub::notify::flags_to_string(flags)),
+        None => Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()),
     }
+}
+
+/// The client classes of `client-output-buffer-limit`, in the order CONFIG GET lists them.
+const CLIENT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// Parses `client-output-buffer-limit`: `<class> <hard> <soft> <soft seconds>` groups, each
+/// replacing that class's limits.
+fn parse_output_limits(config: &mut Config, value: &str) -> Result<(), String> {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if words.is_empty() || !words.len().is_multiple_of(4) {
+        return Err("Wrong number of arguments in buffer limit configuration.".into());
+    }
+    let mut limits = config.client_output_buffer_limit;
+    for group in words.chunks_exact(4) {
+        let class = match group[0].to_ascii_lowercase().as_str() {
+            "normal" => 0,
+            "slave" | "replica" => 1,
+            "pubsub" => 2,
+            _ => return Err("Invalid client class specified in buffer limit configuration.".into()),
+        };
+        let invalid = |_| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string();
+        limits[class] = OutputLimit {
+            hard_bytes: parse_memory(group[1]).map_err(invalid)?,
+            soft_bytes: parse_memory(group[2]).map_err(invalid)?,
+            soft_seconds: group[3].parse().map_err(|_| invalid(String::new()))?,
+        };
+    }
+    config.client_output_buffer_limit = limits;
+    Ok(())
+}
+
+fn describe_output_limits(config: &Config) -> String {
+    let groups = CLIENT_CLASSES.iter().zip(&config.client_output_buffer_limit);
+    let parts: Vec<String> =
+        groups.map(|(class, l)| format!("{class} {} {} {}", l.hard_bytes, l.soft_bytes, l.soft_seconds)).collect();
+    parts.join(" ")
 }
 
 const POLICIES: &[&str] = &[
@@ -203,6 +248,7 @@ pub static PARAMS: &[Param] = &[
     param!("maxmemory-policy", true, |c| c.maxmemory_policy.clone(), |c, v| c.maxmemory_policy = parse_enum(v, POLICIES)?),
     param!("maxmemory-samples", true, |c| c.maxmemory_samples.to_string(), |c, v| c.maxmemory_samples = parse_uint(v, 1, 64)?),
     param!("notify-keyspace-events", true, |c| c.notify_keyspace_events.clone(), |c, v| c.notify_keyspace_events = parse_keyspace_events(v)?),
+    param!("client-output-buffer-limit", true, |c| describe_output_limits(c), |c, v| parse_output_limits(c, v)?),
     param!("dir", true, |c| c.dir.clone(), |c, v| c.dir = v.to_string()),
     param!("dbfilename", true, |c| c.dbfilename.clone(), |c, v| c.dbfilename = v.to_string()),
     param!("save", true, |c| c.save.clone(), |c, v| c.save = parse_save(v)?),

@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::expire::active_expire_cycle;
 use crate::keyspace::Keyspace;
+use crate::pubsub::LiveSettings;
 
 /// Why an engine could not open.
 #[derive(Debug)]
@@ -62,6 +63,8 @@ pub struct Engine {
     pub(crate) config: RwLock<Config>,
     /// Cached from `requirepass` so the per-command gate reads no lock.
     pub(crate) auth_required: AtomicBool,
+    /// Keyspace event classes and pub/sub output limits, read by publishers without the config lock.
+    pubsub_settings: Arc<LiveSettings>,
     pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
     next_client_id: AtomicU64,
     pub(crate) clock: Clock,
@@ -88,8 +91,11 @@ impl Engine {
             return Err(EngineError::InvalidConfig("databases must be at least 1".into()));
         }
         let started_ms = clock.now_ms();
+        let pubsub_settings = Arc::new(LiveSettings::default());
+        apply_live_settings(&config, &pubsub_settings);
         let engine = Arc::new(Engine {
-            keyspace: Mutex::new(Keyspace::new(config.databases)),
+            keyspace: Mutex::new(Keyspace::new(config.databases, Arc::clone(&pubsub_settings))),
+            pubsub_settings,
             auth_required: AtomicBool::new(!config.requirepass.is_empty()),
             config: RwLock::new(config),
             clients: Mutex::new(BTreeMap::new()),
@@ -131,6 +137,7 @@ impl Engine {
         let mut config = self.config.write();
         config.set_at_runtime(name, value)?;
         self.auth_required.store(!config.requirepass.is_empty(), Ordering::Relaxed);
+        apply_live_settings(&config, &self.pubsub_settings);
         Ok(())
     }
 
@@ -231,6 +238,12 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
             return;
         }
     })
+}
+
+/// Copies the settings publishers read on every delivery out of the configuration.
+fn apply_live_settings(config: &Config, settings: &LiveSettings) {
+    settings.set_notify_flags(crate::pubsub::notify::parse_flags(&config.notify_keyspace_events).unwrap_or(0));
+    settings.set_pubsub_limit(config.client_output_buffer_limit[2]);
 }
 
 fn random_run_id() -> String {

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::keyspace::Keyspace;
+use crate::pubsub::class;
 
 /// Keys looked at per step, as Redis's `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`.
 const KEYS_PER_STEP: usize = 20;
@@ -55,6 +56,7 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
             for key in &expired_keys {
                 db.remove(key);
                 ks.watched.touch(index, key);
+                ks.pubsub.notify_keyspace_event(class::EXPIRED, "expired", key, index, now_ms);
             }
             deleted += expired_keys.len();
             ks.stats.expired_keys += expired_keys.len() as u64;
@@ -79,7 +81,7 @@ mod tests {
 
     #[test]
     fn reclaims_expired_keys_and_keeps_live_ones() {
-        let mut ks = Keyspace::new(2);
+        let mut ks = Keyspace::new(2, Default::default());
         for i in 0..5000 {
             let key = format!("k{i}");
             ks.dbs[1].keys.insert(key.as_bytes(), Entry::new(Value::String(StringValue::Int(i)), 0));

@@ -6,6 +6,8 @@ use rand::SeedableRng;
 use crate::blocking::BlockedRegistry;
 use crate::commands::tx::WatchRegistry;
 use crate::dict::Dict;
+use crate::pubsub::{LiveSettings, PubSub};
+use std::sync::Arc;
 use crate::types::Value;
 
 /// Idle time is tracked in seconds on a 24-bit clock, as Redis's LRU clock.
@@ -120,10 +122,12 @@ pub struct Keyspace {
     pub blocked: BlockedRegistry,
     /// Lua interpreter and script cache.
     pub scripting: crate::commands::scripting::ScriptingState,
+    /// Pub/Sub subscriptions; keyspace events are published through it.
+    pub pubsub: PubSub,
 }
 
 impl Keyspace {
-    pub fn new(databases: usize) -> Self {
+    pub fn new(databases: usize, pubsub: Arc<LiveSettings>) -> Self {
         Keyspace {
             dbs: (0..databases).map(|_| Db::default()).collect(),
             stats: KeyspaceStats::default(),
@@ -132,6 +136,7 @@ impl Keyspace {
             watched: WatchRegistry::default(),
             blocked: BlockedRegistry::default(),
             scripting: Default::default(),
+            pubsub: PubSub::new(pubsub),
         }
     }
 
@@ -150,6 +155,7 @@ impl Keyspace {
             d.remove(key);
             self.stats.expired_keys += 1;
             self.watched.touch(db, key);
+            self.pubsub.notify_keyspace_event(crate::pubsub::class::EXPIRED, "expired", key, db, now_ms);
             true
         } else {
             false

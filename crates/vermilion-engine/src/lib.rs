@@ -19,6 +19,7 @@ pub mod hll;
 pub mod info;
 pub mod keyspace;
 pub mod persist;
+pub mod pubsub;
 pub mod reply;
 mod scripting;
 pub mod types;

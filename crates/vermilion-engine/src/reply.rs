@@ -32,8 +32,11 @@ pub enum Reply {
     BigNumber(String),
     /// RESP3 verbatim string with its three-letter format (`txt`, `mkd`); a bulk string in RESP2.
     Verbatim(&'static str, Vec<u8>),
-    /// Out-of-band RESP3 push (pub/sub messages, invalidations).
+    /// Out-of-band RESP3 push (pub/sub messages, invalidations); an array in RESP2.
     Push(Vec<Reply>),
+    /// Several replies to one command, sent one after the other: SUBSCRIBE confirms each
+    /// channel with its own frame.
+    Several(Vec<Reply>),
 }
 
 impl Reply {

@@ -78,6 +78,8 @@ struct Connection<S> {
     out: Vec<u8>,
     /// Woken when another client kills this one, so an idle connection closes promptly.
     killed: Arc<Notify>,
+    /// Woken when a message (pub/sub, keyspace event) lands in the client's mailbox.
+    pushed: Arc<Notify>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
@@ -85,7 +87,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let killed = Arc::new(Notify::new());
         let wake = Arc::clone(&killed);
         client.on_kill(move || wake.notify_one());
-        Connection { stream, client, server, decoder: RequestDecoder::new(), out: Vec::with_capacity(16 * 1024), killed }
+        let pushed = Arc::new(Notify::new());
+        let wake = Arc::clone(&pushed);
+        client.mailbox().set_waker(move || wake.notify_one());
+        let out = Vec::with_capacity(16 * 1024);
+        Connection { stream, client, server, decoder: RequestDecoder::new(), out, killed, pushed }
     }
 
     async fn run(&mut self) -> CloseReason {
@@ -99,19 +105,43 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
-    /// Waits for more bytes from the client.
+    /// Waits for more bytes from the client, sending pushed messages as they arrive.
     async fn read(&mut self) -> Result<(), CloseReason> {
-        let idle_timeout = self.server.settings.idle_timeout();
-        let read = tokio::select! {
-            biased;
-            () = self.killed.notified() => return Err(CloseReason::ClientDone),
-            () = sleep_or_forever(idle_timeout) => return Err(CloseReason::IdleTimeout),
-            read = self.stream.read_buf(self.decoder.read_buffer()) => read?,
-        };
-        if read == 0 {
-            return Err(CloseReason::PeerClosed);
+        loop {
+            // Subscribers wait for messages, not requests: `timeout` spares them, as in Redis.
+            let idle_timeout = if self.client.is_subscribed() { None } else { self.server.settings.idle_timeout() };
+            let read = tokio::select! {
+                biased;
+                () = self.killed.notified() => return Err(CloseReason::ClientDone),
+                () = self.pushed.notified() => {
+                    self.send_pushes().await?;
+                    continue;
+                }
+                () = sleep_or_forever(idle_timeout) => return Err(CloseReason::IdleTimeout),
+                read = self.stream.read_buf(self.decoder.read_buffer()) => read?,
+            };
+            if read == 0 {
+                return Err(CloseReason::PeerClosed);
+            }
+            return self.account_read(read);
         }
-        self.account_read(read)
+    }
+
+    /// Encodes the messages waiting in the client's mailbox.
+    fn encode_pushes(&mut self) {
+        if self.client.mailbox().is_empty() {
+            return;
+        }
+        let resp = self.client.resp();
+        for message in self.client.mailbox().drain() {
+            encode(&message, resp, &mut self.out);
+        }
+    }
+
+    /// Writes out the messages waiting in the client's mailbox.
+    async fn send_pushes(&mut self) -> Result<(), CloseReason> {
+        self.encode_pushes();
+        self.flush().await
     }
 
     /// Counts bytes just read, and enforces `client-query-buffer-limit`.
@@ -144,6 +174,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Outcome::Reply(reply) => reply,
                 Outcome::Blocked(waiter) => self.wait_until_served(waiter).await?,
             };
+            // Messages the command itself caused (a PUBLISH to a channel this client listens to)
+            // go out before its reply, as in Redis.
+            self.encode_pushes();
             encode(&reply, self.client.resp(), &mut self.out);
             if self.client.should_close() {
                 self.flush().await?;
@@ -167,6 +200,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 biased;
                 reply = &mut waiter => BlockedEvent::Served(reply),
                 () = self.killed.notified() => BlockedEvent::Closed(CloseReason::ClientDone),
+                () = self.pushed.notified() => BlockedEvent::Pushed,
                 () = sleep_or_forever(timeout) => BlockedEvent::TimeoutMaybe,
                 read = self.stream.read_buf(self.decoder.read_buffer()) => match read {
                     Ok(0) => BlockedEvent::Closed(CloseReason::PeerClosed),
@@ -181,6 +215,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     return Ok(waiter.cancel());
                 }
                 BlockedEvent::TimeoutMaybe => {}
+                BlockedEvent::Pushed => {
+                    if let Err(reason) = self.send_pushes().await {
+                        waiter.cancel();
+                        return Err(reason);
+                    }
+                }
                 BlockedEvent::Read(read) => {
                     if let Err(reason) = self.account_read(read) {
                         waiter.cancel();
@@ -221,6 +261,8 @@ enum BlockedEvent {
     TimeoutMaybe,
     /// The client sent more (kept for after the blocked command).
     Read(usize),
+    /// A message arrived in the client's mailbox.
+    Pushed,
     Closed(CloseReason),
 }
 

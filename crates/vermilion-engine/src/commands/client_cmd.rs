@@ -103,6 +103,10 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
     if client.queued.load(Ordering::Relaxed) >= 0 {
         flags.push('x');
     }
+    let [sub, psub, ssub] = [0, 1, 2].map(|kind| client.subscriptions[kind].load(Ordering::Relaxed));
+    if sub + psub + ssub > 0 {
+        flags.push('P');
+    }
     if client.info.kind == ClientKind::Unix {
         flags.push('U');
     }
@@ -111,8 +115,8 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
     }
     let _ = write!(
         line,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} \
-         qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} psub={psub} ssub={ssub} multi={} \
+         qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem={} tot-mem=0 events=r \
          cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
         client.id,
         client.info.addr,
@@ -124,6 +128,8 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
         flags,
         client.db.load(Ordering::Relaxed),
         client.queued.load(Ordering::Relaxed),
+        client.mailbox.len(),
+        client.mailbox.bytes(),
         cmd,
         client.resp.load(Ordering::Relaxed),
         lib_name,

@@ -35,6 +35,14 @@ pub static COMMANDS: &[Command] = &[
 
 /// PING [message]
 fn ping(ctx: &mut Ctx) -> CmdResult {
+    // A RESP2 subscriber's replies share the stream with its messages: PING answers in their shape.
+    if ctx.client.resp == 2 && ctx.client.subscriptions.any() {
+        let message = if ctx.args.remaining() == 0 { Vec::new() } else { ctx.args.bytes()?.to_vec() };
+        if ctx.args.remaining() > 0 {
+            return Err(errors::arity("ping"));
+        }
+        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(message)]));
+    }
     match ctx.args.remaining() {
         0 => Ok(Reply::simple("PONG")),
         1 => Ok(Reply::bulk(ctx.args.bytes()?)),
@@ -159,6 +167,8 @@ fn quit(ctx: &mut Ctx) -> CmdResult {
 fn reset(ctx: &mut Ctx) -> CmdResult {
     ctx.client.multi = None;
     super::tx::unwatch_all(ctx.client, ctx.ks);
+    let shared = std::sync::Arc::clone(ctx.client.shared());
+    ctx.ks.pubsub.forget(&mut ctx.client.subscriptions, &shared);
     ctx.client.select(0);
     ctx.client.set_resp(2);
     ctx.client.shared().name.lock().clear();

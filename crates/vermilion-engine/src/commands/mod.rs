@@ -17,6 +17,7 @@ mod hll;
 mod introspection;
 mod keys;
 mod list;
+mod pubsub;
 pub mod scripting;
 mod server;
 mod sort;
@@ -56,6 +57,7 @@ fn families() -> impl Iterator<Item = &'static Command> {
         scripting::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,
+        pubsub::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,
         client_cmd::COMMANDS,
@@ -124,6 +126,12 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// Publishes the keyspace event `event` (of class `class`, see [`crate::pubsub::class`])
+    /// about `key` in the client's database, if `notify-keyspace-events` enables that class.
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        self.ks.pubsub.notify_keyspace_event(class, event, key, self.client.db, self.engine.coarse_ms());
+    }
+
     /// The time of this command, in milliseconds on the engine clock; the same value for the whole
     /// command (and for every command of an EXEC or script), as Redis's command time snapshot.
     pub fn now(&self) -> i64 {

@@ -29,7 +29,7 @@ pub unsafe fn push_reply(state: *mut ffi::lua_State, reply: &Reply, resp3: bool)
         Reply::Verbatim(_, text) if !resp3 => push_bytes(state, text),
         Reply::Null | Reply::NullArray if resp3 => ffi::lua_pushnil(state),
         Reply::Null | Reply::NullArray => ffi::lua_pushboolean(state, 0),
-        Reply::Array(items) | Reply::Push(items) => push_sequence(state, items.iter(), items.len(), resp3),
+        Reply::Array(items) | Reply::Push(items) | Reply::Several(items) => push_sequence(state, items.iter(), items.len(), resp3),
         Reply::Set(items) if !resp3 => push_sequence(state, items.iter(), items.len(), resp3),
         Reply::Map(pairs) if !resp3 => {
             push_sequence(state, pairs.iter().flat_map(|(k, v)| [k, v]), pairs.len() * 2, resp3);

@@ -20,6 +20,11 @@ pub fn encode(reply: &Reply, resp: u8, out: &mut Vec<u8>) {
         Reply::Array(items) => write_aggregate(b'*', items, resp, out),
         Reply::Set(items) => write_aggregate(if resp3 { b'~' } else { b'*' }, items, resp, out),
         Reply::Push(items) => write_aggregate(if resp3 { b'>' } else { b'*' }, items, resp, out),
+        Reply::Several(replies) => {
+            for reply in replies {
+                encode(reply, resp, out);
+            }
+        }
         Reply::Map(pairs) => {
             if resp3 {
                 write_len(b'%', pairs.len(), out);
