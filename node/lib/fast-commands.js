@@ -32,7 +32,10 @@ function isPlain(arg) {
 function fastMethod(kEmbedded, name, buffers, generic) {
   return function (...args) {
     const state = this[kEmbedded];
-    if (state === undefined || !state.fast || state.blocked || this.status !== 'ready') return generic.apply(this, args);
+    // A subscriber takes ioredis's path, which refuses commands in subscriber mode.
+    if (state === undefined || !state.fast || state.blocked || this.status !== 'ready' || this.condition.subscriber) {
+      return generic.apply(this, args);
+    }
     const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     if (!args.every(isPlain)) return generic.apply(this, callback ? [...args, callback] : args);
     const reply = state.execute(name, args, buffers);

@@ -8,6 +8,8 @@
 // between. Given a port, host, socket path or URL instead, the client is plain ioredis.
 
 const IORedis = require('ioredis');
+const Command = require('ioredis/built/Command').default;
+const DataHandler = require('ioredis/built/DataHandler').default;
 const { ReplyError } = require('redis-errors');
 const native = require('./native');
 const { Engine, kHandle } = require('./engine');
@@ -19,6 +21,7 @@ native.setReplyErrorClass(ReplyError);
 // ioredis's own wording, which callers match on.
 const CONNECTION_CLOSED = 'Connection is closed.';
 const ALREADY_CONNECTED = 'Redis is already connecting/connected';
+const SUBSCRIBER_MODE = 'Connection in subscriber mode, only subscriber commands may be used';
 
 /** Options that name a server to connect to rather than an engine. */
 const SERVER_OPTIONS = ['host', 'port', 'path', 'sentinels', 'Connector'];
@@ -45,7 +48,9 @@ class Redis extends IORedis {
     const lazyConnect = args.some((arg) => isOptions(arg) && arg.lazyConnect);
     super({ lazyConnect: true, engine }, ...args);
     this.options.lazyConnect = lazyConnect;
-    this[kEmbedded] = { engine, session: null, execute: null, fast: allowsFastCommands(this.options), blocked: false, queue: [] };
+    this[kEmbedded] = {
+      engine, session: null, execute: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
+    };
     if (!lazyConnect) this.connect().catch(noop);
   }
 
@@ -81,9 +86,17 @@ class Redis extends IORedis {
       command.reject(new Error(CONNECTION_CLOSED));
       return command.promise;
     }
+    if (this.condition?.subscriber && !Command.checkFlag('VALID_IN_SUBSCRIBER_MODE', command.name)) {
+      command.reject(new Error(SUBSCRIBER_MODE));
+      return command.promise;
+    }
     if (state.blocked) {
       // Like a connection waiting on BLPOP: later commands run once it is answered.
       state.queue.push(command);
+      return command.promise;
+    }
+    if (this.condition?.subscriber || Command.checkFlag('ENTER_SUBSCRIBER_MODE', command.name)) {
+      runAsSubscriber(this, state, command);
       return command.promise;
     }
     const reply = state.execute(command.name, command.args, command.replyEncoding !== 'utf8');
@@ -130,6 +143,42 @@ function drainQueue(redis, state) {
     if (state.session === null) command.reject(new Error(CONNECTION_CLOSED));
     else redis.sendCommand(command);
   }
+}
+
+/**
+ * Runs a command of a client that is (or is becoming) a subscriber. Its replies — one per
+ * channel for SUBSCRIBE — and the messages pushed to it go through ioredis's own subscriber
+ * logic (its DataHandler), exactly as if they came off a socket: subscription bookkeeping,
+ * `message`/`pmessage`/`smessage` events and their Buffer variants, promise settling.
+ */
+function runAsSubscriber(redis, state, command) {
+  listenForPushes(redis, state);
+  deliverPushes(redis, state);
+  const reply = state.execute(command.name, command.args, true);
+  if (reply === undefined || reply instanceof ReplyError) {
+    settle(redis, state, command, reply);
+    return;
+  }
+  const frames = Command.checkFlag('ENTER_SUBSCRIBER_MODE', command.name) || Command.checkFlag('EXIT_SUBSCRIBER_MODE', command.name)
+    ? reply
+    : [reply];
+  redis.commandQueue.push({ command, stream: null, select: redis.condition.select });
+  for (const frame of frames) state.handler.returnReply(frame);
+  afterCommand(redis, state, command);
+}
+
+/** Has the engine call back on this thread when messages arrive for the client. */
+function listenForPushes(redis, state) {
+  if (state.handler) return;
+  // ioredis's reply dispatcher, minus its socket parser: only its reply logic is used.
+  state.handler = Object.create(DataHandler.prototype);
+  state.handler.redis = redis;
+  native.onPush(state.session, () => deliverPushes(redis, state));
+}
+
+function deliverPushes(redis, state) {
+  if (state.session === null) return;
+  for (const frame of native.takePushes(state.session)) state.handler.returnReply(frame);
 }
 
 installFastCommands(Redis.prototype, kEmbedded);
@@ -195,6 +244,7 @@ function closeSession(redis, state, { reconnecting = false } = {}) {
     native.disconnect(state.session);
     state.session = null;
     state.execute = null;
+    state.handler = null;
   }
   if (redis.status === 'end') return;
   redis.setStatus('close');

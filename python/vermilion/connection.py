@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable, cast
 
 from redis.connection import AbstractConnection
 from redis.credentials import UsernamePasswordCredentialProvider
-from redis.exceptions import ConnectionError, ResponseError
+from redis.connection import SENTINEL
+from redis.exceptions import ConnectionError, ResponseError, TimeoutError
 from redis.utils import check_protocol_version
 
 from . import _native
@@ -82,7 +83,7 @@ class EmbeddedConnection(AbstractConnection):
         if check_health:
             self.check_health()
         for args in command:
-            self._replies.append(client.send(args))
+            self._replies.extend(client.send(args))
 
     def send_command(self, *args: Any, **kwargs: Any) -> None:
         self.send_packed_command([args], check_health=kwargs.get("check_health", True))
@@ -93,10 +94,21 @@ class EmbeddedConnection(AbstractConnection):
     def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[tuple[Any, ...]]:
         return [tuple(args) for args in commands]
 
-    def can_read(self, timeout: float = 0) -> bool:
+    def can_read(self, timeout: float | None = 0) -> bool:
         if self._sock is None:
             self.connect()
-        return bool(self._replies)
+        if self._replies or self._take_pushes():
+            return True
+        # Only a subscriber has anything to wait for: messages other clients publish.
+        if timeout != 0 and self.native.subscribed and self.native.wait_push(timeout):
+            return self._take_pushes()
+        return False
+
+    def _take_pushes(self) -> bool:
+        """Moves messages pushed to the session (pub/sub) behind the replies already due."""
+        pushes = self.native.take_pushes()
+        self._replies.extend(pushes)
+        return bool(pushes)
 
     def read_response(
         self,
@@ -106,8 +118,15 @@ class EmbeddedConnection(AbstractConnection):
         disconnect_on_error: bool = True,
         push_request: bool = False,
     ) -> Any:
-        if not self._replies:
-            raise ConnectionError("No reply to read: no command was sent on this connection")
+        if not self._replies and not self._take_pushes():
+            if not self.native.subscribed:
+                raise ConnectionError("No reply to read: no command was sent on this connection")
+            # A subscriber reading blocks until a message arrives, as on a socket.
+            wait = None if timeout is None or timeout is SENTINEL else timeout
+            if not (self.native.wait_push(wait) and self._take_pushes()):
+                if timeout is None or timeout is SENTINEL:
+                    raise ConnectionError("Connection closed by the engine")
+                raise TimeoutError("Timeout reading from the embedded engine")
         response = self._replies.popleft().value(not disable_decoding)
         if isinstance(response, ResponseError):
             raise response

@@ -396,7 +396,7 @@ impl Drop for Client {
             tx::unwatch_all(&mut self.state, &mut ks);
             ks.pubsub.forget(&mut self.state.subscriptions, &self.state.shared);
         }
-        self.state.shared.mailbox.clear_waker();
+        self.state.shared.mailbox.close();
         self.engine.disconnect(self.state.id);
     }
 }

@@ -28,7 +28,7 @@ pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<
         Reply::Integer(n) => check(sys::napi_create_int64(env, *n, &mut out))?,
         Reply::Bool(b) => check(sys::napi_create_int64(env, i64::from(*b), &mut out))?,
         Reply::Null | Reply::NullArray => check(sys::napi_get_null(env, &mut out))?,
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Several(items) => {
             check(sys::napi_create_array_with_length(
                 env,
                 items.len(),

@@ -24,6 +24,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The engine client, unless disconnected.
+    pub fn client(&self) -> Option<&Client> {
+        self.client.as_ref()
+    }
+
     /// Runs (or, for a blocking command that must wait, parks) one command read from JS values;
     /// `None` when the client is closed (after QUIT, a disconnect, or `CLIENT KILL`), in which
     /// case the command does not run.

@@ -9,11 +9,12 @@
 //! reconnect does over a socket.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
+use vermilion_engine::pubsub::Mailbox;
 use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineCore, Outcome, Reply, Waiter};
 
 use crate::argv::{split_command_name, Objects};
@@ -42,15 +43,25 @@ impl Client {
     /// that must wait (BLPOP, ...) waits with the GIL released, so other Python threads — the
     /// one that will push, say — keep running; Ctrl-C interrupts the wait.
     pub fn run(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
-        // Another thread may hold this session through a long wait: never wait for it holding
-        // the GIL.
-        let mut slot = loop {
+        self.run_collecting(py, argv, None)
+    }
+
+    /// Locks the session slot. Another thread may hold it through a long wait: never wait for
+    /// it holding the GIL.
+    fn lock_session(&self, py: Python<'_>) -> parking_lot::MutexGuard<'_, Option<EngineClient>> {
+        loop {
             if let Some(slot) = self.session.try_lock() {
-                break slot;
+                return slot;
             }
             // Wait for the holder without the GIL, then take the lock again with it.
             py.detach(|| drop(self.session.lock()));
-        };
+        }
+    }
+
+    /// Runs one command; with `pushes`, also takes the messages pushed to the session before
+    /// its reply (pub/sub messages, keyspace events), which come first on the wire.
+    fn run_collecting(&self, py: Python<'_>, argv: &[&[u8]], pushes: Option<&mut Vec<Reply>>) -> PyResult<(Reply, bool)> {
+        let mut slot = self.lock_session(py);
         let session = match slot.as_mut() {
             Some(session) if !session.should_close() => session,
             _ => match self.open_session() {
@@ -62,6 +73,11 @@ impl Client {
             Outcome::Reply(reply) => reply,
             Outcome::Blocked(waiter) => wait_released(py, waiter)?,
         };
+        if let Some(pushes) = pushes {
+            if !session.mailbox().is_empty() {
+                pushes.extend(session.mailbox().drain());
+            }
+        }
         let resp3 = session.resp() == 3;
         if session.should_close() {
             *slot = None;
@@ -102,10 +118,23 @@ impl Client {
 
     /// Encodes a redis-py command tuple and runs it.
     fn run_tuple(&self, args: &Bound<'_, PyTuple>) -> PyResult<(Reply, bool)> {
+        self.run_tuple_collecting(args, None)
+    }
+
+    fn run_tuple_collecting(&self, args: &Bound<'_, PyTuple>, pushes: Option<&mut Vec<Reply>>) -> PyResult<(Reply, bool)> {
         let mut objects = Objects::with_capacity(args.len());
         objects.extend_from_tuple(args);
         let encoded = objects.encode(&self.codec)?;
-        self.run(args.py(), &command_argv(&encoded))
+        self.run_collecting(args.py(), &command_argv(&encoded), pushes)
+    }
+
+    /// The open session's mailbox, if a session is open.
+    fn mailbox(&self, py: Python<'_>) -> Option<Arc<Mailbox>> {
+        self.lock_session(py).as_ref().map(|session| Arc::clone(session.mailbox()))
+    }
+
+    fn pending(slf: &Bound<'_, Self>, reply: Reply, resp3: bool) -> PendingReply {
+        PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3 }
     }
 }
 
@@ -194,11 +223,56 @@ impl Client {
         reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode })
     }
 
-    /// Runs a command now and keeps its reply for a later `read`, as a socket would: the
-    /// redis-py connection's `send_command` / `read_response` pair.
-    fn send(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<PendingReply> {
-        let (reply, resp3) = slf.get().run_tuple(args)?;
-        Ok(PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3 })
+    /// Runs a command now and keeps what it sends back for later reads, as a socket would: the
+    /// redis-py connection's `send_command` / `read_response` pair. That is its reply — or its
+    /// several replies (SUBSCRIBE confirms each channel) — after any message pushed before it.
+    fn send(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Vec<PendingReply>> {
+        let mut pushes = Vec::new();
+        let (reply, resp3) = slf.get().run_tuple_collecting(args, Some(&mut pushes))?;
+        let mut out: Vec<PendingReply> = pushes.into_iter().map(|push| Self::pending(slf, push, resp3)).collect();
+        match reply {
+            Reply::Several(replies) => out.extend(replies.into_iter().map(|r| Self::pending(slf, r, resp3))),
+            reply => out.push(Self::pending(slf, reply, resp3)),
+        }
+        Ok(out)
+    }
+
+    /// Takes the messages pushed to the session (pub/sub messages, keyspace events).
+    fn take_pushes(slf: &Bound<'_, Self>) -> Vec<PendingReply> {
+        let client = slf.get();
+        let slot = client.lock_session(slf.py());
+        let Some(session) = slot.as_ref() else { return Vec::new() };
+        let resp3 = session.resp() == 3;
+        let messages = session.mailbox().drain();
+        drop(slot);
+        messages.into_iter().map(|message| Self::pending(slf, message, resp3)).collect()
+    }
+
+    /// Waits until a message is pushed to the session, at most `timeout` seconds (`None`:
+    /// without limit), without the GIL; Ctrl-C interrupts. True if one is waiting.
+    #[pyo3(signature = (timeout = None))]
+    fn wait_push(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
+        let Some(mailbox) = self.mailbox(py) else { return Ok(false) };
+        let deadline = timeout.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        loop {
+            let slice = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK_INTERVAL),
+                None => SIGNAL_CHECK_INTERVAL,
+            };
+            if py.detach(|| mailbox.wait(Some(slice))) {
+                return Ok(true);
+            }
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) || mailbox.is_closed() {
+                return Ok(false);
+            }
+            py.check_signals()?;
+        }
+    }
+
+    /// Whether the open session listens to any channel or pattern.
+    #[getter]
+    fn subscribed(&self, py: Python<'_>) -> bool {
+        self.lock_session(py).as_ref().is_some_and(EngineClient::is_subscribed)
     }
 
     /// Runs a pipeline's commands in order: `commands` holds `(args, decode)` pairs. Error

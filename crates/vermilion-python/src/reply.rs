@@ -43,7 +43,7 @@ pub fn to_value<'py>(py: Python<'py>, reply: Reply, shape: Shape<'_>) -> PyResul
             }
             error
         }
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => list(py, items, shape)?,
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Several(items) => list(py, items, shape)?,
         Reply::Map(pairs) if shape.resp3 => {
             let dict = PyDict::new(py);
             for (key, value) in pairs {

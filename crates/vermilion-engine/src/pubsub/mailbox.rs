@@ -152,9 +152,22 @@ impl Mailbox {
         }
     }
 
-    /// Drops the waker, breaking the reference cycle a face's waker may hold.
-    pub(crate) fn clear_waker(&self) {
+    /// Closes the mailbox for good (its client is gone): waiters wake, new messages are dropped,
+    /// and the waker is released (it may hold a reference back to the face).
+    pub(crate) fn close(&self) {
+        {
+            let mut queue = self.queue.lock();
+            queue.closed = true;
+            queue.messages.clear();
+            queue.bytes = 0;
+        }
+        self.arrived.notify_all();
         self.waker.lock().take();
+    }
+
+    /// Whether the client is gone or was cut off for falling behind.
+    pub fn is_closed(&self) -> bool {
+        self.queue.lock().closed
     }
 }
 

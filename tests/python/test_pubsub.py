@@ -1,0 +1,191 @@
+"""redis-py's pub/sub on the embedded engine: subscribe and get_message (waiting without the GIL),
+handlers, listen(), run_in_thread(), patterns, RESP3, keyspace events, and messages crossing
+between embedded clients and network clients of a served engine."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from typing import Any
+
+import pytest
+import redis
+
+import vermilion
+from conftest import wait_until
+
+
+def next_message(pubsub: Any, timeout: float = 5.0) -> dict[str, Any]:
+    """The next message that is not a subscribe confirmation, failing after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message = pubsub.get_message(timeout=deadline - time.monotonic())
+        if message is not None and message["type"] in ("message", "pmessage", "smessage", "pong"):
+            return message
+    pytest.fail("no message arrived")
+
+
+def test_subscribe_confirmations_and_messages(r: vermilion.Redis) -> None:
+    p = r.pubsub()
+    p.subscribe("news", "sport")
+    assert p.get_message(timeout=1) == {"type": "subscribe", "pattern": None, "channel": b"news", "data": 1}
+    assert p.get_message(timeout=1) == {"type": "subscribe", "pattern": None, "channel": b"sport", "data": 2}
+    assert r.publish("news", "hello") == 1
+    assert p.get_message(timeout=1) == {"type": "message", "pattern": None, "channel": b"news", "data": b"hello"}
+    assert r.publish("nobody", "x") == 0
+    assert p.get_message(timeout=0) is None
+    p.close()
+    assert r.pubsub_numsub("news") == [(b"news", 0)]
+
+
+def test_get_message_waits_then_times_out(r: vermilion.Redis) -> None:
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("quiet")
+    p.get_message(timeout=1)
+    started = time.monotonic()
+    assert p.get_message(timeout=0.2) is None
+    assert time.monotonic() - started >= 0.15
+    p.close()
+
+
+def test_get_message_wakes_when_another_thread_publishes(engine: vermilion.Engine) -> None:
+    subscriber, publisher = vermilion.Redis(engine=engine), vermilion.Redis(engine=engine)
+    p = subscriber.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("jobs")
+    p.get_message(timeout=1)
+    ready = threading.Event()
+
+    def publish_later() -> None:
+        ready.wait(5)
+        publisher.publish("jobs", "job-1")
+
+    thread = threading.Thread(target=publish_later)
+    thread.start()
+    ready.set()
+    # The waiting thread releases the GIL, or the publisher could never run.
+    assert next_message(p)["data"] == b"job-1"
+    thread.join(5)
+    p.close()
+
+
+def test_patterns_and_decode_responses(rd: vermilion.Redis) -> None:
+    p = rd.pubsub()
+    p.psubscribe("news.*")
+    assert p.get_message(timeout=1) == {"type": "psubscribe", "pattern": None, "channel": "news.*", "data": 1}
+    rd.publish("news.tech", "chips")
+    assert p.get_message(timeout=1) == {"type": "pmessage", "pattern": "news.*", "channel": "news.tech", "data": "chips"}
+    p.punsubscribe("news.*")
+    assert p.get_message(timeout=1)["type"] == "punsubscribe"
+    p.close()
+
+
+def test_handlers_and_run_in_thread(r: vermilion.Redis) -> None:
+    received: list[bytes] = []
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.subscribe(events=lambda message: received.append(message["data"]))
+    worker = p.run_in_thread(sleep_time=0.05, daemon=True)
+    try:
+        for i in range(20):
+            r.publish("events", i)
+        wait_until(lambda: len(received) == 20)
+    finally:
+        worker.stop()
+        worker.join(5)
+    assert received == [str(i).encode() for i in range(20)]
+    p.close()
+
+
+def test_listen_yields_messages_in_order(r: vermilion.Redis) -> None:
+    p = r.pubsub()
+    p.subscribe("a")
+    for text in ("one", "two", "three"):
+        r.publish("a", text)
+    seen = []
+    for message in p.listen():
+        seen.append((message["type"], message["data"]))
+        if len(seen) == 4:
+            break
+    assert seen == [("subscribe", 1), ("message", b"one"), ("message", b"two"), ("message", b"three")]
+    p.close()
+
+
+def test_ping_and_unsubscribe_everything(r: vermilion.Redis) -> None:
+    p = r.pubsub()
+    p.subscribe("x")
+    p.psubscribe("y*")
+    p.get_message(timeout=1)
+    p.get_message(timeout=1)
+    p.ping("hi")
+    assert next_message(p) == {"type": "pong", "pattern": None, "channel": None, "data": b"hi"}
+    p.unsubscribe()
+    p.punsubscribe()
+    kinds = [p.get_message(timeout=1)["type"], p.get_message(timeout=1)["type"]]
+    assert kinds == ["unsubscribe", "punsubscribe"]
+    assert not p.subscribed
+    p.close()
+
+
+def test_resp3_subscriber() -> None:
+    r = vermilion.Redis(protocol=3)
+    p = r.pubsub()
+    p.subscribe("c")
+    assert p.get_message(timeout=1)["type"] == "subscribe"
+    r.publish("c", "pushed")
+    assert next_message(p)["data"] == b"pushed"
+    p.close()
+
+
+def test_keyspace_events_reach_an_embedded_subscriber(r: vermilion.Redis) -> None:
+    r.config_set("notify-keyspace-events", "KEA")
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.psubscribe("__keyevent@0__:*")
+    p.get_message(timeout=1)
+    r.set("k", "v")
+    message = next_message(p)
+    assert (message["channel"], message["data"]) == (b"__keyevent@0__:set", b"k")
+    p.close()
+
+
+def test_closing_a_subscriber_releases_its_channels(r: vermilion.Redis) -> None:
+    p = r.pubsub()
+    p.subscribe("gone")
+    p.get_message(timeout=1)
+    assert r.pubsub_numsub("gone") == [(b"gone", 1)]
+    p.close()
+    assert r.pubsub_numsub("gone") == [(b"gone", 0)]
+
+
+def test_network_publisher_reaches_embedded_subscriber(r: vermilion.Redis, server: vermilion.Server) -> None:
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("wire")
+    p.get_message(timeout=1)
+    remote = redis.Redis(port=server.port)
+    assert remote.publish("wire", "from the network") == 1
+    assert next_message(p)["data"] == b"from the network"
+    remote.close()
+    p.close()
+
+
+def test_embedded_publisher_reaches_network_subscriber(r: vermilion.Redis, server: vermilion.Server) -> None:
+    remote = redis.Redis(port=server.port)
+    p = remote.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("wire")
+    p.get_message(timeout=1)
+    wait_until(lambda: r.pubsub_numsub("wire") == [(b"wire", 1)])
+    r.publish("wire", "from python")
+    assert next_message(p)["data"] == b"from python"
+    p.close()
+    remote.close()
+
+
+def test_redis_cli_publish_reaches_embedded_subscriber(
+    r: vermilion.Redis, server: vermilion.Server, redis_cli: str
+) -> None:
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("cli")
+    p.get_message(timeout=1)
+    out = subprocess.run([redis_cli, "-p", str(server.port), "PUBLISH", "cli", "hello"], capture_output=True, text=True)
+    assert out.stdout.strip() == "1"
+    assert next_message(p)["data"] == b"hello"
+    p.close()
