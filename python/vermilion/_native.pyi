@@ -32,6 +32,8 @@ class PendingReply:
     """A reply kept until redis-py's connection reads it."""
 
     def value(self, decode: bool = True) -> Any: ...
+    @property
+    def is_push(self) -> bool: ...
 
 @final
 class Client:

@@ -127,7 +127,13 @@ class EmbeddedConnection(AbstractConnection):
                 if timeout is None or timeout is SENTINEL:
                     raise ConnectionError("Connection closed by the engine")
                 raise TimeoutError("Timeout reading from the embedded engine")
-        response = self._replies.popleft().value(not disable_decoding)
+        pending = self._replies.popleft()
+        response = pending.value(not disable_decoding)
+        if pending.is_push and not push_request and hasattr(self._parser, "handle_push_response"):
+            # Out of band, as redis-py's RESP3 parser treats a push it was not asked for:
+            # handed to the connection's push handlers, then the reply is read.
+            self._parser.handle_push_response(response)
+            return self.read_response(disable_decoding, timeout=timeout, push_request=push_request)
         if isinstance(response, ResponseError):
             raise response
         return response

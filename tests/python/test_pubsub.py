@@ -189,3 +189,38 @@ def test_redis_cli_publish_reaches_embedded_subscriber(
     assert out.stdout.strip() == "1"
     assert next_message(p)["data"] == b"hello"
     p.close()
+
+
+def test_tracking_invalidations_stay_out_of_band(engine: vermilion.Engine) -> None:
+    """A RESP3 client with CLIENT TRACKING gets invalidation pushes; redis-py's parser hands them
+    to its push handler and the command replies stay in step."""
+    invalidated: list[Any] = []
+    reader = vermilion.Redis(engine=engine, protocol=3)
+    writer = vermilion.Redis(engine=engine)
+    connection = reader.connection_pool.get_connection()
+    connection._parser.set_invalidation_push_handler(invalidated.append)
+    connection.send_command("CLIENT", "TRACKING", "ON")
+    assert connection.read_response() == b"OK"
+    writer.set("cached", "1")
+    connection.send_command("GET", "cached")
+    assert connection.read_response() == b"1"
+    writer.set("cached", "2")
+    connection.send_command("GET", "other")
+    assert connection.read_response() is None
+    assert invalidated == [[b"invalidate", [b"cached"]]]
+    reader.connection_pool.release(connection)
+
+
+def test_tracking_redirect_to_an_embedded_subscriber(engine: vermilion.Engine) -> None:
+    listener = vermilion.Redis(engine=engine)
+    p = listener.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("__redis__:invalidate")
+    p.get_message(timeout=1)
+    listener_id = p.connection.native.id
+    tracker = vermilion.Redis(engine=engine, single_connection_client=True)
+    tracker.client_tracking_on(clientid=listener_id)
+    tracker.get("k")
+    tracker.set("k", "v")
+    message = next_message(p)
+    assert (message["channel"], message["data"]) == (b"__redis__:invalidate", [b"k"])
+    p.close()

@@ -14,7 +14,9 @@ use crate::commands::{self, flag, tx, Args, Command, Ctx};
 use crate::engine::Engine;
 use crate::keyspace::Keyspace;
 use crate::pubsub::{Mailbox, Subscriptions};
+use crate::tracking::ClientTracking;
 use crate::reply::{errors, Reply};
+use crate::scripting::{self, busy::KeyspaceAccess};
 
 /// How a client is connected, for `CLIENT LIST` and `INFO clients`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +118,11 @@ impl ClientShared {
     pub fn name(&self) -> Vec<u8> {
         self.name.lock().clone()
     }
+
+    /// Whether the client listens to any channel, pattern or shard channel.
+    pub fn is_subscriber(&self) -> bool {
+        self.subscriptions.iter().any(|count| count.load(Ordering::Relaxed) > 0)
+    }
 }
 
 /// Per-session state only its own client touches.
@@ -135,6 +142,8 @@ pub struct ClientState {
     pub(crate) watched: Vec<tx::WatchedKey>,
     /// Pub/Sub channels and patterns this client listens to.
     pub(crate) subscriptions: Subscriptions,
+    /// Client-side caching (CLIENT TRACKING), when on.
+    pub(crate) tracking: Option<ClientTracking>,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -152,6 +161,7 @@ impl ClientState {
             multi: None,
             watched: Vec::new(),
             subscriptions: Subscriptions::default(),
+            tracking: None,
             shared: Arc::clone(shared),
         }
     }
@@ -190,6 +200,7 @@ impl Client {
             multi: None,
             watched: Vec::new(),
             subscriptions: Subscriptions::default(),
+            tracking: None,
             shared,
         };
         Client { engine, state }
@@ -272,6 +283,13 @@ impl Client {
         if self.state.resp == 2 && self.state.subscriptions.any() && !allowed_in_subscriber_mode(cmd) {
             return Outcome::Reply(subscriber_context_error(cmd));
         }
+        if let Some(busy) = scripting::busy::refusal(&self.engine, cmd) {
+            // Refused like a command that fails to queue: the transaction is doomed.
+            if let Some(multi) = &mut self.state.multi {
+                multi.failed = true;
+            }
+            return Outcome::Reply(busy);
+        }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
@@ -284,8 +302,17 @@ impl Client {
         shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
 
         let engine = &*self.engine;
-        let mut ks = engine.keyspace.lock();
+        let mut ks = match scripting::busy::lock_keyspace(engine, cmd) {
+            KeyspaceAccess::Locked(ks) => ks,
+            KeyspaceAccess::Answered(reply) => return Outcome::Reply(reply),
+        };
         let (reply, block) = run_locked(engine, &mut self.state, &mut ks, cmd, argv, first_arg, None, true);
+        if let Some(tracking) = &mut self.state.tracking {
+            // CLIENT CACHING applies to the next command (a whole MULTI block counts as one).
+            if self.state.multi.is_none() && !cmd.name.starts_with("client|") {
+                tracking.caching = None;
+            }
+        }
         if !ks.blocked.is_empty() {
             serve_blocked(engine, &mut ks, engine.clock.now_ms());
         }
@@ -380,10 +407,19 @@ pub(crate) fn run_locked(
         Ok(reply) | Err(reply) => reply,
     };
     let block = ctx.block.take();
-    if ks.dirty != dirty_before && !(ks.watched.is_empty() && ks.blocked.is_empty()) {
+    if ks.dirty != dirty_before && !(ks.watched.is_empty() && ks.blocked.is_empty() && ks.tracking.is_empty()) {
         for position in cmd.key_positions(argv) {
             ks.watched.touch(db, argv[position]);
             ks.blocked.signal(db, argv[position]);
+            ks.tracking.invalidate(argv[position], Some(state.id));
+        }
+    }
+    if let Some(tracking) = &state.tracking {
+        // Reads are remembered for the client that may now cache what it read.
+        if cmd.has(flag::READONLY) && tracking.remembers_reads() && !reply.is_error() {
+            for position in cmd.key_positions(argv) {
+                ks.tracking.remember(state.id, argv[position]);
+            }
         }
     }
     (reply, block)
@@ -391,10 +427,11 @@ pub(crate) fn run_locked(
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if !self.state.watched.is_empty() || self.state.subscriptions.any() {
+        if !self.state.watched.is_empty() || self.state.subscriptions.any() || self.state.tracking.is_some() {
             let mut ks = self.engine.keyspace.lock();
             tx::unwatch_all(&mut self.state, &mut ks);
             ks.pubsub.forget(&mut self.state.subscriptions, &self.state.shared);
+            ks.tracking.disable(self.state.id);
         }
         self.state.shared.mailbox.close();
         self.engine.disconnect(self.state.id);

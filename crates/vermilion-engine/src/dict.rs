@@ -48,15 +48,24 @@ impl<V> Default for Dict<V> {
 /// `size` empty buckets from zeroed memory: the allocator hands large zeroed blocks out as fresh
 /// pages, so allocating the 8M buckets of a big resize costs microseconds, not a 64 MB memset.
 fn empty_buckets<V>(size: usize) -> Vec<Bucket<V>> {
-    let layout = std::alloc::Layout::array::<Bucket<V>>(size).expect("bucket array fits in memory");
+    // SAFETY: `Option<Box<_>>` is guaranteed to be a nullable pointer whose all-zero value is
+    // `None`.
+    unsafe { zeroed_buckets(size) }
+}
+
+/// `size` buckets from zeroed memory (see [`empty_buckets`] for why).
+///
+/// # Safety
+/// The all-zero bit pattern must be a valid, empty `B` (a `None` of a nullable pointer).
+pub(crate) unsafe fn zeroed_buckets<B>(size: usize) -> Vec<B> {
+    let layout = std::alloc::Layout::array::<B>(size).expect("bucket array fits in memory");
     if layout.size() == 0 {
         return Vec::new();
     }
-    // SAFETY: `Option<Box<_>>` is guaranteed to be a nullable pointer whose all-zero value is
-    // `None`, so zeroed memory is `size` valid empty buckets; the block comes from the global
-    // allocator with exactly the layout a `Vec` of that capacity uses.
+    // SAFETY: zeroed memory is `size` valid buckets (the caller's promise); the block comes from
+    // the global allocator with exactly the layout a `Vec` of that capacity uses.
     unsafe {
-        let ptr = std::alloc::alloc_zeroed(layout).cast::<Bucket<V>>();
+        let ptr = std::alloc::alloc_zeroed(layout).cast::<B>();
         if ptr.is_null() {
             std::alloc::handle_alloc_error(layout);
         }
@@ -70,6 +79,33 @@ fn next_cursor(cursor: u64, mask: u64) -> u64 {
     v = v.reverse_bits();
     v = v.wrapping_add(1);
     v.reverse_bits()
+}
+
+/// One step of a SCAN over a chained table (`table`, plus `resizing_to` while a resize is under
+/// way): visits the bucket(s) at `cursor` and returns the next cursor, 0 when the scan is
+/// complete. Uses Redis's reverse-binary increment so resizes between calls never skip
+/// elements; while resizing, the cursor's bucket in the smaller table is visited with all its
+/// expansions in the larger one, as Redis's `dictScan` does.
+pub(crate) fn scan_buckets<B>(table: &[B], resizing_to: Option<&[B]>, cursor: u64, mut visit: impl FnMut(&B)) -> u64 {
+    let Some(other) = resizing_to else {
+        if table.is_empty() {
+            return 0;
+        }
+        let mask = (table.len() - 1) as u64;
+        visit(&table[(cursor & mask) as usize]);
+        return next_cursor(cursor, mask);
+    };
+    let (small, large) = if table.len() <= other.len() { (table, other) } else { (other, table) };
+    let (m0, m1) = ((small.len() - 1) as u64, (large.len() - 1) as u64);
+    let mut v = cursor;
+    visit(&small[(v & m0) as usize]);
+    loop {
+        visit(&large[(v & m1) as usize]);
+        v = next_cursor(v, m1);
+        if v & (m0 ^ m1) == 0 {
+            return v;
+        }
+    }
 }
 
 fn chain_find<'a, V>(mut node: Option<&'a Node<V>>, key: &[u8]) -> Option<&'a Node<V>> {
@@ -299,34 +335,10 @@ impl<V> Dict<V> {
     }
 
     /// Visits the bucket(s) at `cursor` and returns the next cursor (0 when the scan is
-    /// complete). Uses Redis's reverse-binary increment so resizes between calls never skip
-    /// elements; while resizing, the cursor's bucket in the smaller table is visited with all
-    /// its expansions in the larger one, as Redis's `dictScan` does.
+    /// complete); see [`scan_buckets`].
     pub fn scan(&self, cursor: u64, mut visit: impl FnMut(&[u8], &V)) -> u64 {
-        if self.rehash_index.is_none() {
-            let table = &self.tables[0];
-            if table.is_empty() {
-                return 0;
-            }
-            let mask = (table.len() - 1) as u64;
-            visit_chain(table[(cursor & mask) as usize].as_deref(), &mut visit);
-            return next_cursor(cursor, mask);
-        }
-        let (small, large) = if self.tables[0].len() <= self.tables[1].len() {
-            (&self.tables[0], &self.tables[1])
-        } else {
-            (&self.tables[1], &self.tables[0])
-        };
-        let (m0, m1) = ((small.len() - 1) as u64, (large.len() - 1) as u64);
-        let mut v = cursor;
-        visit_chain(small[(v & m0) as usize].as_deref(), &mut visit);
-        loop {
-            visit_chain(large[(v & m1) as usize].as_deref(), &mut visit);
-            v = next_cursor(v, m1);
-            if v & (m0 ^ m1) == 0 {
-                return v;
-            }
-        }
+        let resizing_to = self.rehash_index.map(|_| &self.tables[1][..]);
+        scan_buckets(&self.tables[0], resizing_to, cursor, |head| visit_chain(head.as_deref(), &mut visit))
     }
 
     /// Scans buckets from `cursor` until `count` elements were visited, the table is done, or ten

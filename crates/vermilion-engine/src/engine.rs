@@ -66,6 +66,8 @@ pub struct Engine {
     /// Keyspace event classes and pub/sub output limits, read by publishers without the config lock.
     pubsub_settings: Arc<LiveSettings>,
     pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
+    /// The running script, readable without the keyspace lock it holds (BUSY, SCRIPT KILL).
+    pub(crate) script_status: Arc<crate::scripting::ScriptStatus>,
     next_client_id: AtomicU64,
     pub(crate) clock: Clock,
     /// The system clock as of the last background tick: for access times and idle times, which
@@ -99,6 +101,7 @@ impl Engine {
             auth_required: AtomicBool::new(!config.requirepass.is_empty()),
             config: RwLock::new(config),
             clients: Mutex::new(BTreeMap::new()),
+            script_status: Arc::default(),
             next_client_id: AtomicU64::new(1),
             coarse_ms: std::sync::atomic::AtomicI64::new(started_ms),
             clock,

@@ -3,10 +3,15 @@
 //! Each cycle walks every database's expiry table from where the last cycle stopped, a few keys
 //! at a time, deleting those past their deadline. It keeps going while more than a tenth of the
 //! sampled keys were expired (there are likely many more) and stops when its time budget is spent.
+//!
+//! With what is left of the budget it reclaims hash fields past their TTL: it walks the hashes
+//! listed as having field TTLs, a few at a time, deleting their due fields (and a hash with its
+//! last field), and forgets listed keys that no longer hold such a hash.
 
 use std::time::{Duration, Instant};
 
-use crate::keyspace::Keyspace;
+use crate::keyspace::{Db, Entry, Keyspace};
+use crate::types::Value;
 use crate::pubsub::class;
 
 /// Keys looked at per step, as Redis's `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`.
@@ -16,6 +21,12 @@ const ACCEPTABLE_STALE_PERCENT: usize = 10;
 /// Bucket visits per step before giving up on finding more keys (sparse tables).
 const MAX_BUCKETS_PER_STEP: usize = KEYS_PER_STEP * 20;
 
+/// Hashes with field TTLs looked at per step of the field cycle.
+const HASHES_PER_STEP: usize = 20;
+/// Fields reclaimed at most per hash per visit, so one huge hash cannot hold the lock for long;
+/// the rest waits for the next visit (or a command touching them).
+const FIELDS_PER_HASH_VISIT: usize = 1000;
+
 /// Buckets of an idle resize moved per database per background tick.
 const IDLE_REHASH_STEPS: usize = 1000;
 
@@ -24,6 +35,7 @@ pub fn rehash_idle_tables(ks: &mut Keyspace) {
     for db in &mut ks.dbs {
         db.keys.rehash_steps(IDLE_REHASH_STEPS);
         db.expires.rehash_steps(IDLE_REHASH_STEPS);
+        db.hashes_with_field_ttls.rehash_steps(IDLE_REHASH_STEPS);
     }
 }
 
@@ -56,6 +68,7 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
             for key in &expired_keys {
                 db.remove(key);
                 ks.watched.touch(index, key);
+                ks.tracking.invalidate(key, None);
                 ks.pubsub.notify_keyspace_event(class::EXPIRED, "expired", key, index, now_ms);
             }
             deleted += expired_keys.len();
@@ -69,7 +82,75 @@ pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> 
             break;
         }
     }
+    if started.elapsed() < budget {
+        deleted += expire_hash_fields(ks, now_ms, started, budget);
+    }
     ks.stats.expire_cycle_cpu_micros += started.elapsed().as_micros() as u64;
+    deleted
+}
+
+/// What one visit did to a hash listed as having field TTLs.
+struct FieldVisit {
+    /// Fields reclaimed.
+    reclaimed: usize,
+    /// The hash lost its last field, so the key was deleted.
+    key_deleted: bool,
+    /// The key still holds a hash with field TTLs, so it stays listed.
+    still_listed: bool,
+}
+
+fn visit_hash_with_field_ttls(db: &mut Db, key: &[u8], now_ms: i64) -> FieldVisit {
+    let Some(Entry { value: Value::Hash(hash), .. }) = db.keys.get_mut(key) else {
+        return FieldVisit { reclaimed: 0, key_deleted: false, still_listed: false };
+    };
+    let reclaimed = hash.reclaim_expired(now_ms, FIELDS_PER_HASH_VISIT);
+    let (key_deleted, still_listed) = (hash.is_empty(), hash.has_field_ttls());
+    if key_deleted {
+        db.remove(key);
+    }
+    FieldVisit { reclaimed, key_deleted, still_listed: still_listed && !key_deleted }
+}
+
+/// The field part of the cycle: walks each database's hashes with field TTLs until every one
+/// was visited once or `budget` (counted from `started`) is spent. Returns how many keys it
+/// deleted (hashes that lost their last field).
+fn expire_hash_fields(ks: &mut Keyspace, now_ms: i64, started: Instant, budget: Duration) -> usize {
+    let mut deleted = 0;
+    let mut visiting: Vec<Box<[u8]>> = Vec::with_capacity(HASHES_PER_STEP);
+    for (index, db) in ks.dbs.iter_mut().enumerate() {
+        let mut visited = 0;
+        while !db.hashes_with_field_ttls.is_empty() && visited < db.hashes_with_field_ttls.len() {
+            visiting.clear();
+            let mut buckets = 0;
+            loop {
+                db.field_expire_cursor = db.hashes_with_field_ttls.scan(db.field_expire_cursor, |key, _| {
+                    visiting.push(key.into());
+                });
+                buckets += 1;
+                if db.field_expire_cursor == 0 || visiting.len() >= HASHES_PER_STEP || buckets >= MAX_BUCKETS_PER_STEP {
+                    break;
+                }
+            }
+            visited += visiting.len().max(1);
+            for key in &visiting {
+                let visit = visit_hash_with_field_ttls(db, key, now_ms);
+                if visit.reclaimed > 0 {
+                    // Watchers see the hash change, as Redis signals a field expiry.
+                    ks.watched.touch(index, key);
+                }
+                deleted += usize::from(visit.key_deleted);
+                if !visit.still_listed {
+                    db.hashes_with_field_ttls.remove(key);
+                }
+            }
+            if db.field_expire_cursor == 0 || started.elapsed() >= budget {
+                break;
+            }
+        }
+        if started.elapsed() >= budget {
+            break;
+        }
+    }
     deleted
 }
 

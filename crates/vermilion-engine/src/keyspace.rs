@@ -50,6 +50,11 @@ pub struct Db {
     pub expires: Dict<i64>,
     /// Where the active expiry cycle resumes its scan of `expires`.
     pub expire_cursor: u64,
+    /// Keys whose hashes have (or had) field TTLs, for the active expiry of fields. An entry is
+    /// checked when the cycle visits it, so a key deleted or overwritten since costs nothing.
+    pub hashes_with_field_ttls: Dict<()>,
+    /// Where the field expiry cycle resumes its scan of `hashes_with_field_ttls`.
+    pub field_expire_cursor: u64,
 }
 
 impl Db {
@@ -92,9 +97,19 @@ impl Db {
         !self.expires.is_empty() && self.expires.remove(key).is_some()
     }
 
+    /// Lists `key` for the active expiry of fields if it holds a hash with field TTLs (called
+    /// wherever such a hash lands under a key: HEXPIRE, RESTORE, RENAME, COPY, MOVE).
+    pub fn track_field_ttls(&mut self, key: &[u8]) {
+        let has_field_ttls = matches!(self.keys.get(key), Some(Entry { value: Value::Hash(h), .. }) if h.has_field_ttls());
+        if has_field_ttls && !self.hashes_with_field_ttls.contains_key(key) {
+            self.hashes_with_field_ttls.insert_new(key.into(), ());
+        }
+    }
+
     pub fn clear(&mut self) {
         self.keys.clear();
         self.expires.clear();
+        self.hashes_with_field_ttls.clear();
     }
 }
 
@@ -124,6 +139,8 @@ pub struct Keyspace {
     pub scripting: crate::commands::scripting::ScriptingState,
     /// Pub/Sub subscriptions; keyspace events are published through it.
     pub pubsub: PubSub,
+    /// Client-side caching: who may hold which keys.
+    pub tracking: crate::tracking::TrackingTable,
 }
 
 impl Keyspace {
@@ -137,6 +154,7 @@ impl Keyspace {
             blocked: BlockedRegistry::default(),
             scripting: Default::default(),
             pubsub: PubSub::new(pubsub),
+            tracking: Default::default(),
         }
     }
 
@@ -155,6 +173,7 @@ impl Keyspace {
             d.remove(key);
             self.stats.expired_keys += 1;
             self.watched.touch(db, key);
+            self.tracking.invalidate(key, None);
             self.pubsub.notify_keyspace_event(crate::pubsub::class::EXPIRED, "expired", key, db, now_ms);
             true
         } else {

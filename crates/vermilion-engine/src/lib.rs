@@ -21,6 +21,7 @@ pub mod keyspace;
 pub mod persist;
 pub mod pubsub;
 pub mod reply;
+pub mod tracking;
 mod scripting;
 pub mod types;
 pub mod util;

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
+use vermilion_engine::commands::may_run_scripts;
 use vermilion_engine::pubsub::Mailbox;
 use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineCore, Outcome, Reply, Waiter};
 
@@ -69,7 +70,13 @@ impl Client {
                 Err(refused) => return Ok((refused, false)),
             },
         };
-        let reply = match session.start(argv) {
+        let outcome = if argv.first().is_some_and(|name| may_run_scripts(name)) {
+            // A script may run long: other threads keep running, and may SCRIPT KILL it.
+            py.detach(|| session.start(argv))
+        } else {
+            session.start(argv)
+        };
+        let reply = match outcome {
             Outcome::Reply(reply) => reply,
             Outcome::Blocked(waiter) => wait_released(py, waiter)?,
         };
@@ -134,7 +141,8 @@ impl Client {
     }
 
     fn pending(slf: &Bound<'_, Self>, reply: Reply, resp3: bool) -> PendingReply {
-        PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3 }
+        let push = matches!(reply, Reply::Push(_));
+        PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3, push }
     }
 }
 
@@ -316,10 +324,18 @@ pub struct PendingReply {
     client: Py<Client>,
     reply: Mutex<Option<Reply>>,
     resp3: bool,
+    push: bool,
 }
 
 #[pymethods]
 impl PendingReply {
+    /// Whether this is an out-of-band RESP3 push (a message, an invalidation) rather than the
+    /// reply of a command.
+    #[getter]
+    fn is_push(&self) -> bool {
+        self.push
+    }
+
     /// The reply as redis-py's parser returns it: error replies are exception instances, which
     /// the connection raises. `decode=False` keeps bulk strings as bytes.
     #[pyo3(signature = (decode = true))]

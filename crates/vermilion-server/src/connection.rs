@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Notify;
 use tracing::{debug, warn};
+use vermilion_engine::commands::may_run_scripts;
 use vermilion_engine::{Client, Outcome, Reply, Waiter};
 
 use crate::resp::{encode, write_error, Limits, ProtocolError, RequestDecoder};
@@ -138,6 +139,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
+    /// Encodes the messages that go out before the reply of the command just run.
+    fn encode_pushes_before_reply(&mut self) {
+        if self.client.mailbox().is_empty() {
+            return;
+        }
+        let resp = self.client.resp();
+        for message in self.client.mailbox().drain_before_reply() {
+            encode(&message, resp, &mut self.out);
+        }
+    }
+
     /// Writes out the messages waiting in the client's mailbox.
     async fn send_pushes(&mut self) -> Result<(), CloseReason> {
         self.encode_pushes();
@@ -162,7 +174,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // in the same batch lifts them for the requests after it.
             let limits = Limits { max_bulk_len, unauthenticated: self.client.requires_auth() };
             let outcome = match self.decoder.next_request(&limits) {
-                Ok(Some(request)) => request.with_argv(|argv| self.client.start(argv)),
+                Ok(Some(request)) => request.with_argv(|argv| {
+                    if argv.first().is_some_and(|name| may_run_scripts(name)) {
+                        // A script may run for seconds: give this worker's other duties (the I/O
+                        // driver included) to another thread, so other clients get BUSY replies.
+                        tokio::task::block_in_place(|| self.client.start(argv))
+                    } else {
+                        self.client.start(argv)
+                    }
+                }),
                 Ok(None) => break,
                 Err(error) => {
                     write_error(&error.reply_line(), &mut self.out);
@@ -176,8 +196,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             };
             // Messages the command itself caused (a PUBLISH to a channel this client listens to)
             // go out before its reply, as in Redis.
-            self.encode_pushes();
+            self.encode_pushes_before_reply();
             encode(&reply, self.client.resp(), &mut self.out);
+            // A client's invalidation of a key it changed itself follows the reply.
+            self.encode_pushes();
             if self.client.should_close() {
                 self.flush().await?;
                 return Err(CloseReason::ClientDone);

@@ -4,6 +4,7 @@
 
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::Ctx;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{StringValue, Value};
 
@@ -103,6 +104,9 @@ fn setbit(ctx: &mut Ctx) -> CmdResult {
     }
     if sizing == Sizing::Grown || (sizing == Sizing::Unchanged && was_on != on) {
         ctx.ks.dirty += 1;
+    }
+    if sizing != Sizing::Unchanged || was_on != on {
+        ctx.notify(class::STRING, "setbit", key);
     }
     Ok(Reply::Integer(i64::from(was_on)))
 }
@@ -350,10 +354,13 @@ fn bitop(ctx: &mut Ctx) -> CmdResult {
     }
     let len = sources.iter().map(Vec::len).max().unwrap_or(0);
     if len == 0 {
-        ctx.delete(dest);
+        if ctx.delete(dest) {
+            ctx.notify(class::GENERIC, "del", dest);
+        }
         return Ok(Reply::Integer(0));
     }
     ctx.store(dest, Value::String(StringValue::Raw(op.apply(&sources, len))), false);
+    ctx.notify(class::STRING, "set", dest);
     Ok(Reply::Integer(len as i64))
 }
 
@@ -587,5 +594,8 @@ fn bitfield_generic(ctx: &mut Ctx, read_only: bool) -> CmdResult {
         replies.push(reply.map_or(Reply::Null, Reply::Integer));
     }
     ctx.ks.dirty += changes.saturating_sub(u64::from(sizing == Sizing::Created));
+    if changes > 0 {
+        ctx.notify(class::STRING, "setbit", key);
+    }
     Ok(Reply::Array(replies))
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 use super::table::{acl, flag, CmdResult, Command, Group};
-use super::{help_reply, Ctx};
+use super::{client_tracking, help_reply, Ctx};
 use crate::client::{ClientKind, ClientShared};
 use crate::reply::{errors, Reply};
 
@@ -15,6 +15,14 @@ const SELF: u32 = flag::NOSCRIPT | flag::LOADING | flag::STALE;
 pub static COMMANDS: &[Command] = &[Command::container("client", Group::Connection, CLIENT)];
 
 static CLIENT: &[Command] = &[
+    Command::new("client|caching", 3, Group::Connection, client_tracking::caching).flags(SELF).acl(CONN)
+        .doc("6.0.0", "O(1)", "Instructs the server whether to track the keys in the next request."),
+    Command::new("client|getredir", 2, Group::Connection, client_tracking::getredir).flags(SELF).acl(CONN)
+        .doc("6.0.0", "O(1)", "Returns the client ID to which the connection's tracking notifications are redirected."),
+    Command::new("client|tracking", -3, Group::Connection, client_tracking::tracking).flags(SELF).acl(CONN)
+        .doc("6.0.0", "O(1). Some options may introduce additional complexity.", "Controls server-assisted client-side caching for the connection."),
+    Command::new("client|trackinginfo", 2, Group::Connection, client_tracking::trackinginfo).flags(SELF).acl(CONN)
+        .doc("6.2.0", "O(1)", "Returns information about server-assisted client-side caching for the connection."),
     Command::new("client|getname", 2, Group::Connection, getname).flags(SELF).acl(CONN)
         .doc("2.6.9", "O(1)", "Returns the name of the connection."),
     Command::new("client|help", 2, Group::Connection, help).flags(flag::LOADING | flag::STALE).acl(CONN)

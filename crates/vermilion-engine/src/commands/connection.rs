@@ -169,6 +169,9 @@ fn reset(ctx: &mut Ctx) -> CmdResult {
     super::tx::unwatch_all(ctx.client, ctx.ks);
     let shared = std::sync::Arc::clone(ctx.client.shared());
     ctx.ks.pubsub.forget(&mut ctx.client.subscriptions, &shared);
+    if ctx.client.tracking.take().is_some() {
+        ctx.ks.tracking.disable(ctx.client.id);
+    }
     ctx.client.select(0);
     ctx.client.set_resp(2);
     ctx.client.shared().name.lock().clear();

@@ -4,6 +4,7 @@ use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::Ctx;
 use crate::keyspace::{lru_clock, LRU_CLOCK_MAX};
 use crate::persist;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::util::parse_i64;
 
@@ -87,9 +88,7 @@ fn restore(ctx: &mut Ctx) -> CmdResult {
     let body = persist::verify_payload(payload).ok_or(BAD_FOOTER)?;
     let value = persist::load_payload(body).map_err(|_| BAD_DATA)?;
 
-    if options.replace {
-        ctx.delete(key);
-    }
+    let replaced = options.replace && ctx.delete(key);
     let now = ctx.now();
     let expire_at = match ttl {
         0 => None,
@@ -98,15 +97,20 @@ fn restore(ctx: &mut Ctx) -> CmdResult {
     };
     // A deadline already past leaves the key deleted (REPLACE) or never created.
     if expire_at.is_some_and(|when| when <= now) {
+        if replaced {
+            ctx.notify(class::GENERIC, "del", key);
+        }
         return Ok(Reply::OK);
     }
     ctx.store(key, value, false);
+    ctx.db().track_field_ttls(key);
     if let Some(when) = expire_at {
         ctx.db().set_expire(key, when);
     }
     if let Some(idle) = options.idle_seconds {
         set_idle_time(ctx, key, idle);
     }
+    ctx.notify(class::GENERIC, "restore", key);
     Ok(Reply::OK)
 }
 

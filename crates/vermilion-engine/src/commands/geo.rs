@@ -13,6 +13,7 @@ use super::sort::partial_sort_by;
 use super::Ctx;
 use crate::geo as geohash;
 use crate::geo::{Extent, Shape};
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{Value, ZSetValue};
 use crate::util::{parse_f64, parse_i64};
@@ -197,6 +198,10 @@ fn geoadd(ctx: &mut Ctx) -> CmdResult {
         ctx.insert_absent(key, Value::ZSet(zset));
     }
     ctx.ks.dirty += (added + updated) as u64;
+    // GEOADD is ZADD underneath, and publishes as ZADD does.
+    if added + updated > 0 {
+        ctx.notify(class::ZSET, "zadd", key);
+    }
     Ok(Reply::Integer(if ch { added + updated } else { added }))
 }
 
@@ -360,10 +365,7 @@ fn search_generic(ctx: &mut Ctx, form: Form) -> CmdResult {
     let query = Query::parse(argv, form, source)?;
     let Some(zset) = source else {
         return match query.store {
-            Some(store) => {
-                ctx.delete(store.key);
-                Ok(Reply::Integer(0))
-            }
+            Some(store) => store_members(ctx, form, store.key, Vec::new()),
             None => Ok(Reply::Array(Vec::new())),
         };
     };
@@ -372,7 +374,7 @@ fn search_generic(ctx: &mut Ctx, form: Form) -> CmdResult {
         None => Ok(Reply::Array(points.iter().map(|p| query.point_reply(p, resp3)).collect())),
         Some(store) => {
             let members = stored_members(&points, store, query.shape.to_meters);
-            store_members(ctx, store.key, members)
+            store_members(ctx, form, store.key, members)
         }
     }
 }
@@ -581,14 +583,19 @@ fn stored_members(points: &[Point], store: Store, to_meters: f64) -> Vec<(Vec<u8
         .collect()
 }
 
-/// Replaces `key` with the result, or deletes it when there is none; replies with the count.
-fn store_members(ctx: &mut Ctx, key: &[u8], members: Vec<(Vec<u8>, f64)>) -> CmdResult {
+/// Replaces `key` with the result, or deletes it when there is none (publishing `del` if it
+/// existed); replies with the count.
+fn store_members(ctx: &mut Ctx, form: Form, key: &[u8], members: Vec<(Vec<u8>, f64)>) -> CmdResult {
     let stored = members.len();
     if stored == 0 {
-        ctx.delete(key);
+        if ctx.delete(key) {
+            ctx.notify(class::GENERIC, "del", key);
+        }
     } else {
         ctx.store(key, Value::ZSet(ZSetValue::from_members(members)), false);
         ctx.ks.dirty += stored as u64 - 1;
+        let event = if form.is_search() { "geosearchstore" } else { "georadiusstore" };
+        ctx.notify(class::ZSET, event, key);
     }
     Ok(Reply::Integer(stored as i64))
 }

@@ -4,6 +4,7 @@
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::Ctx;
 use crate::hll;
+use crate::pubsub::class;
 use crate::reply::Reply;
 use crate::types::{StringValue, Value};
 
@@ -68,6 +69,9 @@ fn pfadd(ctx: &mut Ctx) -> CmdResult {
         hll::invalidate_cache(bytes);
     }
     ctx.ks.dirty += updated;
+    if changed {
+        ctx.notify(class::STRING, "pfadd", key);
+    }
     Ok(Reply::Integer(i64::from(changed)))
 }
 
@@ -132,6 +136,8 @@ fn pfmerge(ctx: &mut Ctx) -> CmdResult {
     if !created {
         ctx.ks.dirty += 1;
     }
+    // A merge is a mass add: Redis publishes it as one.
+    ctx.notify(class::STRING, "pfadd", dest);
     Ok(Reply::OK)
 }
 

@@ -5,6 +5,7 @@ use super::args::scan_cursor;
 use super::Ctx;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{StringValue, Value};
 use crate::util::parse_i64;
@@ -101,7 +102,10 @@ static OBJECT: &[Command] = &[
 fn del(ctx: &mut Ctx) -> CmdResult {
     let mut n = 0;
     for key in ctx.args.rest() {
-        n += i64::from(ctx.delete(key));
+        if ctx.delete(key) {
+            ctx.notify(class::GENERIC, "del", key);
+            n += 1;
+        }
     }
     Ok(Reply::Integer(n))
 }
@@ -110,7 +114,7 @@ fn del(ctx: &mut Ctx) -> CmdResult {
 fn exists(ctx: &mut Ctx) -> CmdResult {
     let mut n = 0;
     for key in ctx.args.rest() {
-        n += i64::from(ctx.exists(key));
+        n += i64::from(ctx.read_untouched(key));
     }
     Ok(Reply::Integer(n))
 }
@@ -119,7 +123,7 @@ fn exists(ctx: &mut Ctx) -> CmdResult {
 fn touch(ctx: &mut Ctx) -> CmdResult {
     let mut n = 0;
     for key in ctx.args.rest() {
-        n += i64::from(ctx.write(key).is_some());
+        n += i64::from(ctx.read(key).is_some());
     }
     Ok(Reply::Integer(n))
 }
@@ -127,7 +131,8 @@ fn touch(ctx: &mut Ctx) -> CmdResult {
 /// TYPE key
 fn type_cmd(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let name = ctx.write(key).map_or("none", |e| e.value.type_name());
+    ctx.read_untouched(key);
+    let name = ctx.db().keys.get(key).map_or("none", |e| e.value.type_name());
     Ok(Reply::simple(name))
 }
 
@@ -217,7 +222,8 @@ fn rename_generic(ctx: &mut Ctx, only_if_absent: bool) -> CmdResult {
     if src == dst {
         return Ok(if only_if_absent { Reply::Integer(0) } else { Reply::OK });
     }
-    if only_if_absent && ctx.exists(dst) {
+    // Looked up even without NX: an expired destination goes (and is published) first.
+    if ctx.exists(dst) && only_if_absent {
         return Ok(Reply::Integer(0));
     }
     let db = ctx.db();
@@ -225,10 +231,15 @@ fn rename_generic(ctx: &mut Ctx, only_if_absent: bool) -> CmdResult {
     let entry = db.remove(src).expect("looked up above");
     db.remove(dst);
     db.keys.insert_new(dst.into(), entry);
+    db.track_field_ttls(dst);
     if let Some(when) = expire {
         db.set_expire(dst, when);
     }
     ctx.ks.dirty += 1;
+    // The destination is added afresh even when it replaced a key, as Redis's `dbAdd`.
+    ctx.notify(class::NEW, "new", dst);
+    ctx.notify(class::GENERIC, "rename_from", src);
+    ctx.notify(class::GENERIC, "rename_to", dst);
     Ok(if only_if_absent { Reply::Integer(1) } else { Reply::OK })
 }
 
@@ -282,10 +293,13 @@ fn copy(ctx: &mut Ctx) -> CmdResult {
         target.remove(dst);
     }
     target.keys.insert_new(dst.into(), Entry::new(value, now));
+    target.track_field_ttls(dst);
     if let Some(when) = expire {
         target.set_expire(dst, when);
     }
     ctx.ks.dirty += 1;
+    notify_in(ctx, target_db, class::NEW, "new", dst);
+    notify_in(ctx, target_db, class::GENERIC, "copy_to", dst);
     Ok(Reply::Integer(1))
 }
 
@@ -310,11 +324,20 @@ fn move_cmd(ctx: &mut Ctx) -> CmdResult {
     let entry = db.remove(key).expect("looked up above");
     let target = &mut ctx.ks.dbs[target_db];
     target.keys.insert_new(key.into(), entry);
+    target.track_field_ttls(key);
     if let Some(when) = expire {
         target.set_expire(key, when);
     }
     ctx.ks.dirty += 1;
+    notify_in(ctx, target_db, class::NEW, "new", key);
+    ctx.notify(class::GENERIC, "move_from", key);
+    notify_in(ctx, target_db, class::GENERIC, "move_to", key);
     Ok(Reply::Integer(1))
+}
+
+/// [`Ctx::notify`] about a key of database `db` rather than the selected one (COPY, MOVE).
+fn notify_in(ctx: &Ctx, db: usize, class: u32, event: &str, key: &[u8]) {
+    ctx.ks.pubsub.notify_keyspace_event(class, event, key, db, ctx.engine.coarse_ms());
 }
 
 /// The NX/XX/GT/LT conditions of the EXPIRE family.
@@ -373,9 +396,11 @@ fn expire_generic(ctx: &mut Ctx, base: i64, unit_ms: i64, command: &str) -> CmdR
     }
     if when <= ctx.now() {
         ctx.delete(key);
+        ctx.notify(class::GENERIC, "del", key);
     } else {
         ctx.db().set_expire(key, when);
         ctx.ks.dirty += 1;
+        ctx.notify(class::GENERIC, "expire", key);
     }
     Ok(Reply::Integer(1))
 }
@@ -403,7 +428,7 @@ fn pexpireat(ctx: &mut Ctx) -> CmdResult {
 /// The heart of TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no expiry.
 fn ttl_generic(ctx: &mut Ctx, in_ms: bool, absolute: bool) -> CmdResult {
     let key = ctx.args.bytes()?;
-    if ctx.read(key).is_none() {
+    if !ctx.read_untouched(key) {
         return Ok(Reply::Integer(-2));
     }
     let Some(when) = ctx.db().expire_of(key) else {
@@ -442,6 +467,7 @@ fn persist(ctx: &mut Ctx) -> CmdResult {
     let removed = ctx.db().persist(key);
     if removed {
         ctx.ks.dirty += 1;
+        ctx.notify(class::GENERIC, "persist", key);
     }
     Ok(Reply::Integer(i64::from(removed)))
 }

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::list::End;
 use crate::types::{ListValue, Value};
@@ -146,6 +147,25 @@ fn index_range(start: i64, stop: i64, len: usize) -> Range<usize> {
     }
 }
 
+/// The keyspace event of a push onto `end`.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
+    }
+}
+
+/// Publishes a pop from `end` of `key`, then deletes the list if that emptied it (publishing
+/// `del`), as Redis's `listElementsRemoved`.
+fn after_pop(ctx: &mut Ctx, key: &[u8], end: End) {
+    let event = match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    };
+    ctx.notify(class::LIST, event, key);
+    ctx.delete_if_empty_and_notify(key);
+}
+
 /// An array of bulk strings.
 fn bulk_array<B: Into<Vec<u8>>>(elements: impl IntoIterator<Item = B>) -> Reply {
     Reply::Array(elements.into_iter().map(Reply::bulk).collect())
@@ -162,6 +182,7 @@ fn push_generic(ctx: &mut Ctx, end: End, only_if_exists: bool) -> CmdResult {
     list.push(elements, end);
     let len = list.len();
     ctx.ks.dirty += elements.len() as u64;
+    ctx.notify(class::LIST, push_event(end), key);
     Ok(Reply::Integer(len as i64))
 }
 
@@ -206,7 +227,7 @@ fn pop_generic(ctx: &mut Ctx, end: End, command: &str) -> CmdResult {
         }
     };
     ctx.ks.dirty += popped as u64;
-    ctx.delete_if_empty(key);
+    after_pop(ctx, key, end);
     Ok(reply)
 }
 
@@ -258,6 +279,7 @@ fn lset(ctx: &mut Ctx) -> CmdResult {
         return Err(OUT_OF_RANGE);
     }
     ctx.ks.dirty += 1;
+    ctx.notify(class::LIST, "lset", key);
     Ok(Reply::OK)
 }
 
@@ -279,6 +301,7 @@ fn linsert(ctx: &mut Ctx) -> CmdResult {
     }
     let len = list.len();
     ctx.ks.dirty += 1;
+    ctx.notify(class::LIST, "linsert", key);
     Ok(Reply::Integer(len as i64))
 }
 
@@ -293,7 +316,10 @@ fn lrem(ctx: &mut Ctx) -> CmdResult {
     let from = if count < 0 { End::Tail } else { End::Head };
     let removed = list.remove_matching(element, count.unsigned_abs() as usize, from);
     ctx.ks.dirty += removed as u64;
-    ctx.delete_if_empty(key);
+    if removed > 0 {
+        ctx.notify(class::LIST, "lrem", key);
+    }
+    ctx.delete_if_empty_and_notify(key);
     Ok(Reply::Integer(removed as i64))
 }
 
@@ -307,7 +333,8 @@ fn ltrim(ctx: &mut Ctx) -> CmdResult {
     let keep = index_range(start, stop, list.len());
     let removed = list.trim(keep);
     ctx.ks.dirty += removed as u64;
-    ctx.delete_if_empty(key);
+    ctx.notify(class::LIST, "ltrim", key);
+    ctx.delete_if_empty_and_notify(key);
     Ok(Reply::OK)
 }
 
@@ -395,8 +422,10 @@ fn move_generic(ctx: &mut Ctx, from: End, to: End) -> CmdResult {
     let element = ctx.write_list(source)?.and_then(|l| l.pop(from)).expect("stored lists are never empty");
     list_or_create(ctx, destination)?.push(&[&element], to);
     ctx.ks.dirty += 1;
-    // Only now: with source == destination the list must not be deleted in between.
-    ctx.delete_if_empty(source);
+    // Redis publishes the push before the pop. Only now: with source == destination the list
+    // must not be deleted in between.
+    ctx.notify(class::LIST, push_event(to), destination);
+    after_pop(ctx, source, from);
     Ok(Reply::Bulk(element))
 }
 
@@ -448,10 +477,10 @@ impl<'a> MultiPop<'a> {
             let Some(list) = ctx.write_list(key)? else {
                 continue;
             };
-            let popped = list.pop_many(self.count, self.end);
-            ctx.ks.dirty += popped.len() as u64;
-            ctx.delete_if_empty(key);
-            return Ok(Some(Reply::Array(vec![Reply::bulk(*key), bulk_array(popped)])));
+            let elements = list.pop_many(self.count, self.end);
+            ctx.ks.dirty += elements.len() as u64;
+            after_pop(ctx, key, self.end);
+            return Ok(Some(Reply::Array(vec![Reply::bulk(*key), bulk_array(elements)])));
         }
         Ok(None)
     }
@@ -486,7 +515,7 @@ fn blocking_pop(ctx: &mut Ctx, end: End) -> CmdResult {
         };
         let element = list.pop(end).expect("stored lists are never empty");
         ctx.ks.dirty += 1;
-        ctx.delete_if_empty(key);
+        after_pop(ctx, key, end);
         return Ok(Reply::Array(vec![Reply::bulk(*key), Reply::Bulk(element)]));
     }
     ctx.block_on(keys, deadline, Reply::NullArray)

@@ -8,10 +8,12 @@ pub mod table;
 
 mod args;
 mod client_cmd;
+mod client_tracking;
 mod geo;
 mod bitmap;
 mod connection;
 mod dump;
+mod function;
 mod hash;
 mod hll;
 mod introspection;
@@ -55,6 +57,7 @@ fn families() -> impl Iterator<Item = &'static Command> {
         sort::COMMANDS,
         dump::COMMANDS,
         scripting::COMMANDS,
+        function::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,
         pubsub::COMMANDS,
@@ -65,6 +68,14 @@ fn families() -> impl Iterator<Item = &'static Command> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// Whether a command may run a Lua script, and so hold the engine for long (up to
+/// `busy-reply-threshold` and beyond): faces run it where waiting cannot stall anyone else.
+pub fn may_run_scripts(name: &[u8]) -> bool {
+    ["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "exec"]
+        .iter()
+        .any(|script| name.eq_ignore_ascii_case(script.as_bytes()))
 }
 
 static TABLE: LazyLock<AHashMap<&'static [u8], &'static Command>> = LazyLock::new(|| {
@@ -199,9 +210,24 @@ impl<'a> Ctx<'a> {
             }
             None => {
                 ks.stats.keyspace_misses += 1;
+                ks.pubsub.notify_keyspace_event(crate::pubsub::class::KEY_MISS, "keymiss", key, self.client.db, now);
                 None
             }
         }
+    }
+
+    /// [`Ctx::read`] without touching the access time (Redis's `LOOKUP_NOTOUCH`, as EXISTS, TYPE
+    /// and TTL look keys up): whether the key exists, counted and published as a read.
+    pub fn read_untouched(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed(key);
+        let ks = &mut *self.ks;
+        if ks.dbs[self.client.db].keys.contains_key(key) {
+            ks.stats.keyspace_hits += 1;
+            return true;
+        }
+        ks.stats.keyspace_misses += 1;
+        ks.pubsub.notify_keyspace_event(crate::pubsub::class::KEY_MISS, "keymiss", key, self.client.db, self.engine.coarse_ms());
+        false
     }
 
     /// Looks a key up for writing: lazy expiry and access time, no hit statistics.
@@ -220,20 +246,28 @@ impl<'a> Ctx<'a> {
     }
 
     /// Adds a key known to be absent (a write lookup just missed it), not counting a change:
-    /// the caller fills the new value and counts what it did.
+    /// the caller fills the new value and counts what it did. Publishes the `new` event.
     pub fn insert_absent(&mut self, key: &[u8], value: Value) {
         let entry = Entry::new(value, self.engine.coarse_ms());
         self.db().keys.insert_new(key.into(), entry);
+        self.notify(crate::pubsub::class::NEW, "new", key);
     }
 
     /// Stores a value, replacing any old one; the old expiry is dropped unless `keep_ttl`.
+    /// Publishes the `new` event when the key did not exist.
     pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        // An expired key is gone first (publishing `expired`), so its value counts as new.
+        self.expire_if_needed(key);
         let entry = Entry::new(value, self.engine.coarse_ms());
         let db = self.db();
-        if db.keys.insert(key, entry).is_some() && !keep_ttl {
+        let replaced = db.keys.insert(key, entry).is_some();
+        if replaced && !keep_ttl {
             db.persist(key);
         }
         self.ks.dirty += 1;
+        if !replaced {
+            self.notify(crate::pubsub::class::NEW, "new", key);
+        }
     }
 
     /// Deletes a key (after lazy expiry); returns whether it existed.
@@ -259,6 +293,16 @@ impl<'a> Ctx<'a> {
             self.db().remove(key);
         }
         empty
+    }
+
+    /// [`Ctx::delete_if_empty`], publishing the `del` event when it deletes: called after the
+    /// command has published its own event, as Redis orders them.
+    pub fn delete_if_empty_and_notify(&mut self, key: &[u8]) -> bool {
+        let deleted = self.delete_if_empty(key);
+        if deleted {
+            self.notify(crate::pubsub::class::GENERIC, "del", key);
+        }
+        deleted
     }
 }
 

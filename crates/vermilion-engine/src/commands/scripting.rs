@@ -6,7 +6,11 @@
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::{help_reply, Ctx};
+use std::sync::Arc;
+
+use crate::engine::Engine;
 use crate::reply::Reply;
+use crate::scripting::functions::Functions;
 use crate::scripting::{noscript, Runtime};
 use crate::util::parse_i64;
 
@@ -84,11 +88,13 @@ const SCRIPT_HELP: &[&str] = &[
     "    Load a script into the scripts cache without executing it.",
 ];
 
-/// The engine's scripting state (Lua interpreter, script cache), kept in the keyspace so scripts
-/// run under the same lock as every command. The interpreter starts with the first script.
+/// The engine's scripting state: EVAL's interpreter and script cache, and the function libraries
+/// with their own interpreter. Kept in the keyspace so scripts run under the same lock as every
+/// command; each interpreter starts when first needed.
 #[derive(Default)]
 pub struct ScriptingState {
     runtime: Option<Runtime>,
+    functions: Option<Functions>,
 }
 
 impl ScriptingState {
@@ -97,18 +103,85 @@ impl ScriptingState {
         self.runtime.as_ref().map_or(0, Runtime::script_count)
     }
 
-    /// Bytes the interpreter holds (INFO's `used_memory_lua`); 0 before the first script.
+    /// Bytes EVAL's interpreter holds (INFO's `used_memory_lua`); 0 before the first script.
     pub fn lua_memory(&self) -> usize {
         self.runtime.as_ref().map_or(0, Runtime::used_memory)
     }
 
-    fn runtime(&mut self, now_ms: i64) -> Result<&mut Runtime, Reply> {
+    /// Bytes the functions' interpreter holds (INFO's `used_memory_vm_functions`).
+    pub fn functions_memory(&self) -> usize {
+        self.functions.as_ref().map_or(0, Functions::used_memory)
+    }
+
+    /// Libraries and functions loaded (INFO's `number_of_libraries`, `number_of_functions`).
+    pub fn library_counts(&self) -> (usize, usize) {
+        self.functions.as_ref().map_or((0, 0), |f| (f.library_count(), f.function_count()))
+    }
+
+    /// Every library's code, as an RDB file stores them (one `RDB_OPCODE_FUNCTION2` record each).
+    pub fn library_codes(&self) -> Vec<Vec<u8>> {
+        self.functions.as_ref().map_or_else(Vec::new, |f| f.libraries().map(|l| l.code.clone()).collect())
+    }
+
+    /// Loads one library's code from an RDB file (no time limit, a same-named library is
+    /// replaced); the error is Redis's text without its code.
+    pub fn load_library_code(&mut self, engine: &Engine, code: &[u8]) -> Result<(), String> {
+        let functions = self.functions(engine, engine.now_ms()).map_err(|_| "failed to start the Lua interpreter".to_string())?;
+        functions.load(engine, code, true, None)?;
+        self.publish_library_counts(engine);
+        Ok(())
+    }
+
+    fn runtime(&mut self, engine: &Engine, now_ms: i64) -> Result<&mut Runtime, Reply> {
         if self.runtime.is_none() {
-            let runtime = Runtime::new(now_ms).map_err(|e| Reply::error(format!("ERR failed to start the Lua interpreter: {e}")))?;
+            let runtime = Runtime::new(now_ms, Arc::clone(&engine.script_status)).map_err(interpreter_failed)?;
             self.runtime = Some(runtime);
         }
         Ok(self.runtime.as_mut().expect("just started"))
     }
+
+    pub(super) fn functions(&mut self, engine: &Engine, now_ms: i64) -> Result<&mut Functions, Reply> {
+        if self.functions.is_none() {
+            let functions = Functions::new(now_ms, Arc::clone(&engine.script_status)).map_err(interpreter_failed)?;
+            self.functions = Some(functions);
+        }
+        Ok(self.functions.as_mut().expect("just started"))
+    }
+
+    /// The libraries, if any interpreter holds them yet.
+    pub(super) fn loaded_functions(&self) -> Option<&Functions> {
+        self.functions.as_ref()
+    }
+
+    pub(super) fn loaded_functions_mut(&mut self) -> Option<&mut Functions> {
+        self.functions.as_mut()
+    }
+
+    /// Drops every library (FUNCTION FLUSH), and their interpreter with them.
+    pub(super) fn flush_functions(&mut self, engine: &Engine) {
+        self.functions = None;
+        self.publish_library_counts(engine);
+    }
+
+    /// Tells the engine's script status how many libraries and functions there are, so
+    /// `FUNCTION STATS` can answer while a function runs.
+    pub(super) fn publish_library_counts(&self, engine: &Engine) {
+        let (libraries, functions) = self.library_counts();
+        engine.script_status.set_library_counts(libraries, functions);
+    }
+}
+
+fn interpreter_failed(e: mlua::Error) -> Reply {
+    Reply::error(format!("ERR failed to start the Lua interpreter: {e}"))
+}
+
+/// Runs `f` with the scripting state taken out of the keyspace: a running script's commands need
+/// the keyspace, and none of them may touch the scripting state (they are `noscript`).
+pub(super) fn with_scripting_state<R>(ctx: &mut Ctx, f: impl FnOnce(&mut Ctx, &mut ScriptingState) -> R) -> R {
+    let mut state = std::mem::take(&mut ctx.ks.scripting);
+    let result = f(ctx, &mut state);
+    ctx.ks.scripting = state;
+    result
 }
 
 /// Which script an EVAL-family call names.
@@ -150,11 +223,7 @@ fn eval_generic(ctx: &mut Ctx, script: ScriptRef, read_only: bool) -> CmdResult 
         return Err(Reply::err("ERR Number of keys can't be negative"));
     }
     let (keys, args) = rest.split_at(numkeys as usize);
-    // The interpreter leaves the keyspace while the script runs: its commands need the keyspace.
-    let mut state = std::mem::take(&mut ctx.ks.scripting);
-    let result = run_script(ctx, &mut state, source, script, keys, args, read_only);
-    ctx.ks.scripting = state;
-    result
+    with_scripting_state(ctx, |ctx, state| run_script(ctx, state, source, script, keys, args, read_only))
 }
 
 fn run_script(
@@ -166,7 +235,7 @@ fn run_script(
     args: &[&[u8]],
     read_only: bool,
 ) -> CmdResult {
-    let runtime = state.runtime(ctx.now())?;
+    let runtime = state.runtime(ctx.engine, ctx.now())?;
     match script {
         ScriptRef::Body => {
             let sha = runtime.load(source)?;
@@ -186,7 +255,7 @@ fn run_script(
 fn script_load(ctx: &mut Ctx) -> CmdResult {
     let body = ctx.args.bytes()?;
     let now = ctx.now();
-    let sha = ctx.ks.scripting.runtime(now)?.load(body)?;
+    let sha = ctx.ks.scripting.runtime(ctx.engine, now)?.load(body)?;
     Ok(Reply::bulk(sha))
 }
 
@@ -218,10 +287,10 @@ fn script_flush(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::OK)
 }
 
-/// SCRIPT KILL — a script holds the keyspace lock for its whole run, so whoever gets to run
-/// this command finds none running.
-fn script_kill(_ctx: &mut Ctx) -> CmdResult {
-    Err(Reply::err("NOTBUSY No scripts in execution right now."))
+/// SCRIPT KILL — runs here only when the keyspace lock is free, so with no script running;
+/// while a script is busy, the dispatcher answers it without the lock (`scripting::busy`).
+fn script_kill(ctx: &mut Ctx) -> CmdResult {
+    Ok(ctx.engine.script_status.kill(true))
 }
 
 /// SCRIPT DEBUG YES|SYNC|NO — the step debugger needs a live connection to talk to; only NO
@@ -248,13 +317,27 @@ mod tests {
 
     #[test]
     fn the_interpreter_starts_with_the_first_script() {
+        let engine = Engine::open(crate::Config::default()).expect("engine opens");
         let mut state = ScriptingState::default();
         assert_eq!((state.cached_scripts(), state.lua_memory()), (0, 0));
-        let runtime = state.runtime(0).expect("interpreter starts");
+        let runtime = state.runtime(&engine, 0).expect("interpreter starts");
         let sha = runtime.load(b"return 1").expect("compiles");
         assert_eq!(sha, "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
         runtime.load(b"return 1").expect("cached");
         assert_eq!(state.cached_scripts(), 1);
         assert!(state.lua_memory() > 0);
+        engine.shutdown();
+    }
+
+    #[test]
+    fn library_code_round_trips_through_the_rdb_accessors() {
+        let engine = Engine::open(crate::Config::default()).expect("engine opens");
+        let mut state = ScriptingState::default();
+        let code = b"#!lua name=lib\nredis.register_function('f', function() return 1 end)";
+        state.load_library_code(&engine, code).expect("loads");
+        assert_eq!(state.library_codes(), vec![code.to_vec()]);
+        assert_eq!(state.library_counts(), (1, 1));
+        assert_eq!(state.load_library_code(&engine, b"return 1").unwrap_err(), "Missing library metadata");
+        engine.shutdown();
     }
 }

@@ -91,6 +91,7 @@ fn flushdb(ctx: &mut Ctx) -> CmdResult {
     ctx.ks.touch_all_watched(ctx.client.db);
     ctx.db().clear();
     ctx.ks.dirty += removed;
+    ctx.ks.tracking.invalidate_all(ctx.client.id);
     Ok(Reply::OK)
 }
 
@@ -104,6 +105,7 @@ fn flushall(ctx: &mut Ctx) -> CmdResult {
         ctx.ks.dirty += db.len() as u64;
         db.clear();
     }
+    ctx.ks.tracking.invalidate_all(ctx.client.id);
     Ok(Reply::OK)
 }
 

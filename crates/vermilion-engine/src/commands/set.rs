@@ -10,6 +10,7 @@ use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Gr
 use super::args::scan_cursor;
 use super::Ctx;
 use crate::keyspace::Entry;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::set::Member;
 use crate::types::{SetValue, Value};
@@ -112,6 +113,9 @@ fn sadd(ctx: &mut Ctx) -> CmdResult {
     let set = set_to_fill(ctx, key, members[0])?;
     let added = members.iter().filter(|m| set.insert(m)).count();
     ctx.ks.dirty += added as u64;
+    if added > 0 {
+        ctx.notify(class::SET, "sadd", key);
+    }
     Ok(Reply::Integer(added as i64))
 }
 
@@ -123,7 +127,10 @@ fn srem(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Integer(0));
     };
     let removed = members.iter().filter(|m| set.remove(m)).count();
-    ctx.delete_if_empty(key);
+    if removed > 0 {
+        ctx.notify(class::SET, "srem", key);
+    }
+    ctx.delete_if_empty_and_notify(key);
     ctx.ks.dirty += removed as u64;
     Ok(Reply::Integer(removed as i64))
 }
@@ -207,7 +214,8 @@ fn spop_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         return Ok(Reply::Null);
     };
     let member = set.pop_random(&mut rng).expect("a stored set is never empty");
-    ctx.delete_if_empty(key);
+    ctx.notify(class::SET, "spop", key);
+    ctx.delete_if_empty_and_notify(key);
     ctx.ks.dirty += 1;
     Ok(Reply::Bulk(member))
 }
@@ -223,11 +231,15 @@ fn spop_many(ctx: &mut Ctx, key: &[u8], count: usize) -> CmdResult {
         return Ok(Reply::Set(Vec::new()));
     };
     let size = set.len();
-    let popped: Vec<Reply> = if count == 0 {
-        Vec::new()
-    } else if count >= size {
+    if count == 0 {
+        return Ok(Reply::Set(Vec::new()));
+    }
+    ctx.notify(class::SET, "spop", key);
+    let set = ctx.write_set(key)?.expect("looked up above");
+    let popped: Vec<Reply> = if count >= size {
         let all = set.iter().map(member_reply).collect();
         ctx.db().remove(key);
+        ctx.notify(class::GENERIC, "del", key);
         all
     } else if (size - count) * SPOP_KEEP_RATIO > count {
         (0..count).map(|_| Reply::Bulk(set.pop_random(&mut rng).expect("count < size"))).collect()
@@ -261,9 +273,13 @@ fn smove(ctx: &mut Ctx) -> CmdResult {
     if !source.remove(member) {
         return Ok(Reply::Integer(0));
     }
-    ctx.delete_if_empty(src);
+    ctx.notify(class::SET, "srem", src);
+    ctx.delete_if_empty_and_notify(src);
     let added = set_to_fill(ctx, dst, member)?.insert(member);
     ctx.ks.dirty += 1 + u64::from(added);
+    if added {
+        ctx.notify(class::SET, "sadd", dst);
+    }
     Ok(Reply::Integer(1))
 }
 
@@ -343,14 +359,18 @@ fn difference(sets: &[Option<&SetValue>]) -> SetValue {
     out
 }
 
-/// Stores a computed set at `destination` (dropping any expiry), or deletes it when the result
-/// is empty. Replies with the result's size.
-fn store_result(ctx: &mut Ctx, destination: &[u8], result: SetValue) -> CmdResult {
+/// Stores a computed set at `destination` (dropping any expiry) and publishes `event`, or
+/// deletes it when the result is empty (publishing `del` if it existed). Replies with the
+/// result's size.
+fn store_result(ctx: &mut Ctx, destination: &[u8], result: SetValue, event: &str) -> CmdResult {
     let len = result.len() as i64;
     if result.is_empty() {
-        ctx.delete(destination);
+        if ctx.delete(destination) {
+            ctx.notify(class::GENERIC, "del", destination);
+        }
     } else {
         ctx.store(destination, Value::Set(Box::new(result)), false);
+        ctx.notify(class::SET, event, destination);
     }
     Ok(Reply::Integer(len))
 }
@@ -371,7 +391,7 @@ fn sinterstore(ctx: &mut Ctx) -> CmdResult {
     for member in intersection(sets) {
         result.insert_member(member);
     }
-    store_result(ctx, destination, result)
+    store_result(ctx, destination, result, "sinterstore")
 }
 
 /// SINTERCARD numkeys key [key ...] [LIMIT limit] — LIMIT 0 means no limit.
@@ -410,7 +430,7 @@ fn sunionstore(ctx: &mut Ctx) -> CmdResult {
     let destination = ctx.args.bytes()?;
     let keys = ctx.args.rest();
     let result = union(&source_sets(ctx, keys)?);
-    store_result(ctx, destination, result)
+    store_result(ctx, destination, result, "sunionstore")
 }
 
 /// SDIFF key [key ...]
@@ -425,7 +445,7 @@ fn sdiffstore(ctx: &mut Ctx) -> CmdResult {
     let destination = ctx.args.bytes()?;
     let keys = ctx.args.rest();
     let result = difference(&source_sets(ctx, keys)?);
-    store_result(ctx, destination, result)
+    store_result(ctx, destination, result, "sdiffstore")
 }
 
 /// SSCAN key cursor [MATCH pattern] [COUNT count]

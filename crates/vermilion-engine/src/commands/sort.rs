@@ -7,6 +7,7 @@ use std::ops::RangeInclusive;
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::list::End;
 use crate::types::{ListValue, Value};
@@ -298,7 +299,9 @@ fn output(ctx: &mut Ctx, items: &[Item], gets: &[&[u8]]) -> Vec<Option<Vec<u8>>>
 fn store_list(ctx: &mut Ctx, destination: &[u8], values: Vec<Vec<u8>>) -> CmdResult {
     let stored = values.len();
     if stored == 0 {
-        ctx.delete(destination);
+        if ctx.delete(destination) {
+            ctx.notify(class::GENERIC, "del", destination);
+        }
         return Ok(Reply::Integer(0));
     }
     let mut list = ListValue::new();
@@ -306,6 +309,7 @@ fn store_list(ctx: &mut Ctx, destination: &[u8], values: Vec<Vec<u8>>) -> CmdRes
     list.push(&elements, End::Tail);
     ctx.store(destination, Value::List(Box::new(list)), false);
     ctx.ks.dirty += stored as u64 - 1;
+    ctx.notify(class::LIST, "sortstore", destination);
     Ok(Reply::Integer(stored as i64))
 }
 

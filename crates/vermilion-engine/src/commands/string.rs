@@ -4,6 +4,7 @@
 use super::args::ExpireOption;
 use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::Ctx;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{StringValue, Value};
 use crate::util::{incr_long_double, FloatIncrError};
@@ -128,14 +129,17 @@ fn parse_set_options(ctx: &mut Ctx) -> Result<SetOptions, Reply> {
 
 /// The heart of SET, SETNX, SETEX, PSETEX.
 fn set_generic(ctx: &mut Ctx, key: &[u8], value: &[u8], opts: SetOptions, replies: SetReplies) -> CmdResult {
-    let old = if opts.get { Some(ctx.write_string(key)?.map(|s| s.to_vec())) } else { None };
+    // GET reads the old value as GET does: a miss counts (and is published) as one.
+    let old = if opts.get { Some(ctx.read_string(key)?.map(|s| s.to_vec())) } else { None };
     let found = ctx.exists(key);
     if (opts.nx && found) || (opts.xx && !found) {
         return Ok(old.map_or(replies.aborted, Reply::opt_bulk));
     }
     ctx.store(key, Value::String(StringValue::from_bytes(value.to_vec())), opts.keep_ttl);
+    ctx.notify(class::STRING, "set", key);
     if let Some(when) = opts.expire_at {
         ctx.db().set_expire(key, when);
+        ctx.notify(class::GENERIC, "expire", key);
     }
     Ok(old.map_or(replies.ok, Reply::opt_bulk))
 }
@@ -186,6 +190,7 @@ fn getdel(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Null);
     };
     ctx.delete(key);
+    ctx.notify(class::GENERIC, "del", key);
     Ok(Reply::Bulk(value))
 }
 
@@ -212,12 +217,15 @@ fn getex(ctx: &mut Ctx) -> CmdResult {
         let when = option.deadline(arg, ctx.now(), "getex")?;
         if when <= ctx.now() {
             ctx.delete(key);
+            ctx.notify(class::GENERIC, "del", key);
         } else {
             ctx.db().set_expire(key, when);
             ctx.ks.dirty += 1;
+            ctx.notify(class::GENERIC, "expire", key);
         }
     } else if persist && ctx.db().persist(key) {
         ctx.ks.dirty += 1;
+        ctx.notify(class::GENERIC, "persist", key);
     }
     Ok(Reply::Bulk(value))
 }
@@ -249,6 +257,7 @@ fn mset(ctx: &mut Ctx) -> CmdResult {
     let pairs = mset_pairs(ctx, "mset")?;
     for pair in pairs.chunks_exact(2) {
         ctx.store(pair[0], Value::String(StringValue::from_bytes(pair[1].to_vec())), false);
+        ctx.notify(class::STRING, "set", pair[0]);
     }
     Ok(Reply::OK)
 }
@@ -263,6 +272,7 @@ fn msetnx(ctx: &mut Ctx) -> CmdResult {
     }
     for pair in pairs.chunks_exact(2) {
         ctx.store(pair[0], Value::String(StringValue::from_bytes(pair[1].to_vec())), false);
+        ctx.notify(class::STRING, "set", pair[0]);
     }
     Ok(Reply::Integer(1))
 }
@@ -282,6 +292,7 @@ fn append(ctx: &mut Ctx) -> CmdResult {
     let current_len = match ctx.write_string(key)? {
         None => {
             ctx.store(key, Value::String(StringValue::from_bytes(value.to_vec())), false);
+            ctx.notify(class::STRING, "append", key);
             return Ok(Reply::Integer(value.len() as i64));
         }
         Some(s) => s.len(),
@@ -292,6 +303,7 @@ fn append(ctx: &mut Ctx) -> CmdResult {
     bytes.extend_from_slice(value);
     let len = bytes.len();
     ctx.ks.dirty += 1;
+    ctx.notify(class::STRING, "append", key);
     Ok(Reply::Integer(len as i64))
 }
 
@@ -361,6 +373,7 @@ fn setrange(ctx: &mut Ctx) -> CmdResult {
     bytes[offset..offset + value.len()].copy_from_slice(value);
     let len = bytes.len();
     ctx.ks.dirty += 1;
+    ctx.notify(class::STRING, "setrange", key);
     Ok(Reply::Integer(len as i64))
 }
 
@@ -378,6 +391,7 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
         }
         None => ctx.store(key, Value::String(StringValue::Int(value)), false),
     }
+    ctx.notify(class::STRING, "incrby", key);
     Ok(Reply::Integer(value))
 }
 
@@ -423,6 +437,7 @@ fn incrbyfloat(ctx: &mut Ctx) -> CmdResult {
         }
         None => ctx.store(key, Value::String(value), false),
     }
+    ctx.notify(class::STRING, "incrbyfloat", key);
     Ok(Reply::Bulk(text))
 }
 

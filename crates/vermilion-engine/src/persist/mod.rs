@@ -10,8 +10,12 @@ pub mod stream;
 
 pub use rdb_value::{decode_value, encode_value};
 
-/// The RDB format version Redis 7.0 writes; payloads of newer versions are refused.
+/// The RDB format version Redis 7.0 writes; payloads of newer versions are refused, but for the
+/// one layout of a newer version this engine writes and reads (below).
 pub const RDB_VERSION: u16 = 10;
+/// The RDB version of Redis 7.4, the first with hashes with field TTLs: what DUMP writes for such
+/// a hash, and what RESTORE accepts for the hash layouts with field TTLs.
+pub const RDB_VERSION_FIELD_TTLS: u16 = 12;
 
 /// The bytes are not a well-formed RDB value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,19 +69,22 @@ fn crc64(bytes: &[u8]) -> u64 {
 pub fn dump_payload(value: &crate::types::Value) -> Vec<u8> {
     let mut out = Vec::new();
     encode_value(value, &mut out);
-    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let version = if rdb_value::needs_field_ttl_layout(value) { RDB_VERSION_FIELD_TTLS } else { RDB_VERSION };
+    out.extend_from_slice(&version.to_le_bytes());
     let crc = crc64(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
 
 /// Checks a payload's footer as RESTORE does: at least a version and a checksum, a version this
-/// engine reads, and a matching CRC64. Returns the serialized object without its footer.
+/// engine reads (up to Redis 7.0's, or Redis 7.4's for a hash with field TTLs), and a matching
+/// CRC64. Returns the serialized object without its footer.
 pub fn verify_payload(payload: &[u8]) -> Option<&[u8]> {
     let body_len = payload.len().checked_sub(10)?;
     let (body, footer) = payload.split_at(body_len);
     let version = u16::from_le_bytes([footer[0], footer[1]]);
-    if version > RDB_VERSION {
+    let field_ttl_layout = body.first().is_some_and(|&t| rdb_value::rdb_type::has_field_ttls(t));
+    if version > RDB_VERSION && !(field_ttl_layout && version <= RDB_VERSION_FIELD_TTLS) {
         return None;
     }
     let crc = u64::from_le_bytes(footer[2..].try_into().expect("eight bytes"));

@@ -1,9 +1,11 @@
 //! RDB object encodings: a type byte names the layout, then the object follows.
 //!
 //! Reading covers every layout Redis 7.0 writes (strings, lists, sets, hashes, sorted sets,
-//! streams), and the ziplist-based ones of older versions. Writing uses the plain layouts every
-//! Redis since 2.x loads (`LIST`, `SET`, `HASH`, `ZSET_2`), on which Redis picks the compact
-//! in-memory encoding itself, and Redis 7's `STREAM_LISTPACKS_2` for streams.
+//! streams), the ziplist-based ones of older versions, and Redis 7.4's hashes with field TTLs.
+//! Writing uses the plain layouts every Redis since 2.x loads (`LIST`, `SET`, `HASH`, `ZSET_2`),
+//! on which Redis picks the compact in-memory encoding itself, Redis 7's `STREAM_LISTPACKS_2` for
+//! streams, and Redis 7.4's `HASH_METADATA` for a hash with field TTLs (which 7.4 loads as a
+//! `listpackex` or `hashtable` itself, by size).
 
 use std::collections::HashSet;
 
@@ -32,7 +34,24 @@ pub mod rdb_type {
     pub const STREAM_LISTPACKS: u8 = 15;
     pub const LIST_QUICKLIST_2: u8 = 18;
     pub const STREAM_LISTPACKS_2: u8 = 19;
+    /// Redis 7.4 release candidates' hashes with field TTLs: absolute times, no minimum first.
+    pub const HASH_METADATA_PRE_GA: u8 = 22;
+    pub const HASH_LISTPACK_EX_PRE_GA: u8 = 23;
+    /// Redis 7.4's hashes with field TTLs: the earliest time first, then per field a time
+    /// relative to it (`HASH_METADATA`) or a listpack of field, value, time triples.
+    pub const HASH_METADATA: u8 = 24;
+    pub const HASH_LISTPACK_EX: u8 = 25;
+
+    /// The hash layouts with field TTLs, which exist from RDB version 12 (Redis 7.4) on.
+    pub fn has_field_ttls(type_byte: u8) -> bool {
+        matches!(type_byte, HASH_METADATA_PRE_GA | HASH_LISTPACK_EX_PRE_GA | HASH_METADATA | HASH_LISTPACK_EX)
+    }
 }
+
+/// Redis's `EB_EXPIRE_TIME_MAX`: field expiry times take 48 bits.
+const MAX_STORED_FIELD_TTL: u64 = (1 << 48) - 1;
+/// A field without a TTL in `HASH_METADATA` and `HASH_LISTPACK_EX` (Redis's `HASH_LP_NO_TTL`).
+const NO_FIELD_TTL: u64 = 0;
 
 /// Special string encodings, flagged by a length byte whose top two bits are set.
 const ENC_INT8: u8 = 0;
@@ -72,6 +91,10 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
             write_length(out, set.len() as u64);
             set.iter().for_each(|member| write_string(out, &member.to_vec()));
         }
+        Value::Hash(hash) if hash.has_field_ttls() => {
+            out.push(rdb_type::HASH_METADATA);
+            write_hash_with_field_ttls(out, hash);
+        }
         Value::Hash(hash) => {
             out.push(rdb_type::HASH);
             write_length(out, hash.len() as u64);
@@ -92,6 +115,26 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
             out.push(rdb_type::STREAM_LISTPACKS_2);
             stream::write_stream(out, stream);
         }
+    }
+}
+
+/// Whether a value needs a layout of RDB version 12 (Redis 7.4): a hash with field TTLs.
+pub fn needs_field_ttl_layout(value: &Value) -> bool {
+    matches!(value, Value::Hash(hash) if hash.has_field_ttls())
+}
+
+/// `HASH_METADATA`: the earliest field expiry time (8 bytes, little-endian ms), the field count,
+/// then per field its time as a length — 0 for none, else `1 + time - earliest` — its name and
+/// its value.
+fn write_hash_with_field_ttls(out: &mut Vec<u8>, hash: &HashValue) {
+    let earliest = hash.earliest_field_ttl().expect("a hash with field TTLs");
+    out.extend_from_slice(&earliest.to_le_bytes());
+    write_length(out, hash.len() as u64);
+    for (field, value) in hash.iter() {
+        let relative = hash.field_ttl(field).map_or(NO_FIELD_TTL, |when| (when - earliest) as u64 + 1);
+        write_length(out, relative);
+        write_string(out, field);
+        write_string(out, value);
     }
 }
 
@@ -155,6 +198,10 @@ pub fn decode_value(type_byte: u8, r: &mut Reader) -> Decoded<Value> {
         rdb_type::HASH_ZIPMAP => hash_value(blob_elements(r, compact::zipmap)?)?,
         rdb_type::HASH_ZIPLIST => hash_value(blob_elements(r, compact::ziplist)?)?,
         rdb_type::HASH_LISTPACK => hash_value(blob_elements(r, compact::listpack)?)?,
+        rdb_type::HASH_METADATA => read_hash_metadata(r, true)?,
+        rdb_type::HASH_METADATA_PRE_GA => read_hash_metadata(r, false)?,
+        rdb_type::HASH_LISTPACK_EX => read_hash_listpack_ex(r, true)?,
+        rdb_type::HASH_LISTPACK_EX_PRE_GA => read_hash_listpack_ex(r, false)?,
         rdb_type::ZSET => zset_value(read_scored(r, read_text_score)?)?,
         rdb_type::ZSET_2 => zset_value(read_scored(r, read_binary_score)?)?,
         rdb_type::ZSET_ZIPLIST => zset_value(packed_scored(blob_elements(r, compact::ziplist)?)?)?,
@@ -349,6 +396,58 @@ fn hash_value(elements: Vec<Vec<u8>>) -> Decoded<Value> {
         }
     }
     Ok(Value::Hash(Box::new(hash)))
+}
+
+/// `HASH_METADATA` (times relative to a leading earliest time) or, without `relative`, its
+/// release-candidate form with absolute times.
+fn read_hash_metadata(r: &mut Reader, relative: bool) -> Decoded<Value> {
+    let earliest = if relative { u64::from_le_bytes(r.array()?) } else { 0 };
+    let count = read_count(r)?;
+    let mut hash = HashValue::new();
+    hash.allow_field_ttls();
+    for _ in 0..count {
+        let stored = read_length(r)?;
+        let when = match stored {
+            NO_FIELD_TTL => None,
+            _ if relative => Some(stored.checked_add(earliest).ok_or(BadData)? - 1),
+            _ => Some(stored),
+        };
+        let (field, value) = (read_string(r)?, read_string(r)?);
+        add_field(&mut hash, &field, &value, when)?;
+    }
+    Ok(Value::Hash(Box::new(hash)))
+}
+
+/// `HASH_LISTPACK_EX`: the earliest time (unused here), then a listpack of field, value, time
+/// triples; without `relative`, the release-candidate form with no leading time.
+fn read_hash_listpack_ex(r: &mut Reader, relative: bool) -> Decoded<Value> {
+    if relative {
+        r.array::<8>()?;
+    }
+    let elements = blob_elements(r, compact::listpack)?;
+    if !elements.len().is_multiple_of(3) {
+        return Err(BadData);
+    }
+    let mut hash = HashValue::new();
+    hash.allow_field_ttls();
+    for triple in elements.chunks_exact(3) {
+        let stored = parse_i64(&triple[2]).and_then(|n| u64::try_from(n).ok()).ok_or(BadData)?;
+        let when = (stored != NO_FIELD_TTL).then_some(stored);
+        add_field(&mut hash, &triple[0], &triple[1], when)?;
+    }
+    Ok(Value::Hash(Box::new(hash)))
+}
+
+/// Adds a loaded field with its expiry time; a repeated field or a time beyond what Redis
+/// stores makes the payload invalid.
+fn add_field(hash: &mut HashValue, field: &[u8], value: &[u8], when: Option<u64>) -> Decoded<()> {
+    if when.is_some_and(|w| w > MAX_STORED_FIELD_TTL) || !hash.set(field, value) {
+        return Err(BadData);
+    }
+    if let Some(when) = when {
+        hash.set_field_ttl(field, when as i64);
+    }
+    Ok(())
 }
 
 /// Members must be distinct and scores numbers (Redis refuses NaN scores on load).

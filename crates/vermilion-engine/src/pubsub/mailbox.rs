@@ -5,6 +5,7 @@
 //! is cut off by the `client-output-buffer-limit pubsub` rule instead of growing without bound.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,6 +44,9 @@ type Waker = Arc<dyn Fn() + Send + Sync>;
 #[derive(Default)]
 struct Queue {
     messages: VecDeque<Reply>,
+    /// Messages that go out right after the reply of the command now running (a client's
+    /// invalidation of a key it changed itself follows that command's reply, as in Redis).
+    after_reply: Vec<Reply>,
     /// Approximate bytes the queued messages take on the wire (`omem` for limits).
     bytes: u64,
     /// When the backlog first went over the soft limit, if it still is.
@@ -54,6 +58,9 @@ struct Queue {
 #[derive(Default)]
 pub struct Mailbox {
     queue: Mutex<Queue>,
+    /// How many messages are queued, readable without the lock: faces check it around every
+    /// command.
+    queued: AtomicUsize,
     arrived: Condvar,
     waker: Mutex<Option<Waker>>,
 }
@@ -76,10 +83,13 @@ impl Mailbox {
             if exceeds(&mut queue, limit, now_ms) {
                 queue.closed = true;
                 queue.messages.clear();
+                queue.after_reply.clear();
                 queue.bytes = 0;
+                self.queued.store(0, Ordering::Release);
                 return Delivery::Overflowed;
             }
             queue.messages.push_back(message);
+            self.queued.fetch_add(1, Ordering::Release);
             queue.messages.len() == 1
         };
         if was_empty {
@@ -92,32 +102,48 @@ impl Mailbox {
         Delivery::Queued
     }
 
+    /// Queues a message to follow the reply of the command this client is running.
+    pub(crate) fn deliver_after_reply(&self, message: Reply) {
+        let mut queue = self.queue.lock();
+        if !queue.closed {
+            queue.after_reply.push(message);
+            self.queued.fetch_add(1, Ordering::Release);
+        }
+    }
+
     /// Takes every queued message, oldest first.
     pub fn drain(&self) -> Vec<Reply> {
         let mut queue = self.queue.lock();
-        queue.bytes = 0;
-        queue.over_soft_since_ms = None;
-        queue.messages.drain(..).collect()
+        let mut out: Vec<Reply> = queue.messages.drain(..).collect();
+        out.append(&mut queue.after_reply);
+        self.reset(&mut queue);
+        out
     }
 
-    /// Takes the oldest queued message.
-    pub fn pop(&self) -> Option<Reply> {
+    /// Takes the messages that go out before the reply of the command just run (everything
+    /// but what [`Mailbox::deliver_after_reply`] queued).
+    pub fn drain_before_reply(&self) -> Vec<Reply> {
         let mut queue = self.queue.lock();
-        let message = queue.messages.pop_front()?;
-        if queue.messages.is_empty() {
-            queue.bytes = 0;
-            queue.over_soft_since_ms = None;
-        }
-        Some(message)
+        let out: Vec<Reply> = queue.messages.drain(..).collect();
+        let left = queue.after_reply.len();
+        self.reset(&mut queue);
+        self.queued.store(left, Ordering::Release);
+        out
+    }
+
+    fn reset(&self, queue: &mut Queue) {
+        queue.bytes = 0;
+        queue.over_soft_since_ms = None;
+        self.queued.store(0, Ordering::Release);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.queue.lock().messages.is_empty()
+        self.queued.load(Ordering::Acquire) == 0
     }
 
     /// Number of queued messages (`oll` in CLIENT LIST).
     pub fn len(&self) -> usize {
-        self.queue.lock().messages.len()
+        self.queued.load(Ordering::Acquire)
     }
 
     /// Bytes of queued messages (`omem` in CLIENT LIST).
@@ -159,7 +185,9 @@ impl Mailbox {
             let mut queue = self.queue.lock();
             queue.closed = true;
             queue.messages.clear();
+            queue.after_reply.clear();
             queue.bytes = 0;
+            self.queued.store(0, Ordering::Release);
         }
         self.arrived.notify_all();
         self.waker.lock().take();
@@ -188,7 +216,6 @@ fn exceeds(queue: &mut Queue, limit: OutputLimit, now_ms: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn message(text: &str) -> Reply {
         Reply::Push(vec![Reply::bulk("message"), Reply::bulk("ch"), Reply::bulk(text)])

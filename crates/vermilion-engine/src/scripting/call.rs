@@ -48,9 +48,18 @@ impl ScriptCaller<'_> {
         if self.read_only && cmd.has(flag::WRITE) {
             return Reply::err("ERR Write commands are not allowed from read-only scripts.");
         }
+        // A killed script runs nothing more; a write makes it unkillable from here on.
+        let status = &self.shared.status;
+        if status.kill_requested() || (cmd.has(flag::WRITE) && !status.note_write()) {
+            return killed();
+        }
         let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, Some(self.now), false);
         reply
     }
+}
+
+fn killed() -> Reply {
+    Reply::error(super::status::KILLED_MESSAGE.to_str().expect("ASCII message"))
 }
 
 /// The running script's caller, published in the Lua registry for `redis.call` for as long

@@ -1,30 +1,39 @@
-//! The Lua runtime behind EVAL: one Lua 5.1 interpreter per engine, sandboxed as Redis
-//! sandboxes its own, and the cache of compiled scripts keyed by their SHA1.
+//! The Lua runtimes behind EVAL and FCALL: one Lua 5.1 interpreter for EVAL's scripts and one for
+//! the function libraries (as Redis keeps them apart), both sandboxed as Redis sandboxes its own.
 //!
-//! Scripts run with the keyspace lock held (the EVAL handler runs inside it), so every
+//! Scripts run with the keyspace lock held (the EVAL and FCALL handlers run inside it), so every
 //! `redis.call` goes straight to the dispatcher's `run_locked`, exactly as EXEC's commands do.
 //! The script's commands run as a dedicated script client: its own selected database and
-//! protocol, so SELECT or `redis.setresp` inside a script never leak to the caller.
+//! protocol, so SELECT or `redis.setresp` inside a script never leak to the caller. While a
+//! script runs, [`ScriptStatus`] tells other clients about it (BUSY, SCRIPT KILL).
 
 mod bit;
+pub(crate) mod busy;
 mod call;
 mod cjson;
 mod cmsgpack;
 mod convert;
 mod errors;
+pub(crate) mod functions;
+mod library;
+mod log;
 mod rand48;
 mod redis_lib;
 mod sandbox;
+mod status;
 mod structlib;
+mod watchdog;
 
 use std::ffi::{c_int, CStr};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use ahash::AHashMap;
 use mlua::chunk::ChunkMode;
 use mlua::ffi;
 use mlua::{Function, LightUserData, Lua, LuaOptions, StdLib, Table, Value};
+use parking_lot::Mutex;
 
 use crate::client::{ClientShared, ClientState, ConnectionInfo};
 use crate::commands::Ctx;
@@ -37,6 +46,7 @@ use rand48::Rand48;
 use sandbox::{confine_loaders, install_random, protect_globals, remove_unsafe_globals};
 
 pub(crate) use errors::lib_error;
+pub use status::{ScriptKind, ScriptStatus};
 
 /// Name of the chunk every script is compiled as; error positions read `user_script:<line>`.
 const SCRIPT_CHUNK: &str = "@user_script";
@@ -46,36 +56,101 @@ const INTERNAL_CHUNK: &str = "=redis";
 const CALLER_KEY: &CStr = c"vermilion.caller";
 /// Registry slot of the function turning a Rust library error into its message.
 const ERROR_MESSAGE_KEY: &CStr = c"vermilion.error_message";
+/// Redis's refusal of a script that may write, run by a `*_RO` command.
+const WRITE_FLAG_WITH_RO: Reply = Reply::err("ERR Can not execute a script with write flag using *_ro command.");
 
-/// What the interpreter's permanent functions share with the script being run.
-#[derive(Default)]
+/// What the interpreter's permanent functions share with the code being run.
 pub(crate) struct ScriptShared {
     /// The protocol the script's commands reply in (`redis.setresp`).
     resp: AtomicU8,
     /// `math.random`'s generator.
     rng: Rand48,
+    /// The engine's record of the running script: kill requests arrive through it.
+    status: Arc<ScriptStatus>,
+    /// The engine's `loglevel` as a number, for `redis.log`.
+    log_level: AtomicU8,
+    /// When a library's load must give up (`FUNCTION LOAD`'s time limit).
+    load_deadline: Mutex<Option<Instant>>,
+    /// Set when the watchdog has stopped code and switched to checking every line.
+    hook_escalated: AtomicBool,
 }
 
-/// One engine's interpreter and script cache.
-pub struct Runtime {
+impl ScriptShared {
+    fn new(status: Arc<ScriptStatus>) -> Self {
+        ScriptShared {
+            resp: AtomicU8::new(2),
+            rng: Rand48::default(),
+            status,
+            log_level: AtomicU8::new(2),
+            load_deadline: Mutex::new(None),
+            hook_escalated: AtomicBool::new(false),
+        }
+    }
+}
+
+/// Script flags, from a script's shebang (`#!lua flags=...`) or a function's registration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptFlags(u8);
+
+impl ScriptFlags {
+    /// Redis's flag names, in the order `FUNCTION LIST` shows them; bit `i` is `NAMES[i]`.
+    pub const NAMES: &'static [&'static str] = &["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"];
+
+    /// The flag called `name`: exactly (shebangs) or ignoring case (function registration).
+    pub fn named(name: &[u8], ignore_case: bool) -> Option<ScriptFlags> {
+        let matches = |known: &&str| if ignore_case { known.as_bytes().eq_ignore_ascii_case(name) } else { known.as_bytes() == name };
+        Self::NAMES.iter().position(matches).map(|i| ScriptFlags(1 << i))
+    }
+
+    pub fn with(self, other: ScriptFlags) -> ScriptFlags {
+        ScriptFlags(self.0 | other.0)
+    }
+
+    /// `no-writes`: the script may not write, whichever command runs it.
+    pub fn no_writes(self) -> bool {
+        self.0 & 1 != 0
+    }
+
+    /// The names of the flags set, in Redis's order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, name)| *name)
+    }
+}
+
+/// One run of compiled code: a script's body or a function's callback.
+pub(crate) struct Call<'a> {
+    pub function: &'a Function,
+    /// What error lines name the code by: the script's SHA1, or the function's name.
+    pub name: &'a str,
+    pub kind: ScriptKind,
+    pub keys: &'a [&'a [u8]],
+    pub args: &'a [&'a [u8]],
+    /// Whether write commands are refused (a `*_RO` command, or a `no-writes` script).
+    pub read_only: bool,
+}
+
+/// A sandboxed interpreter with Redis's libraries, and the client its scripts' commands run as.
+pub(crate) struct Interpreter {
     lua: Lua,
     /// What scripts see as their globals: a read-only view of the real ones.
     sandbox: Table,
     xpcall: Function,
     error_handler: Function,
-    scripts: AHashMap<String, Script>,
+    /// Calls a function with its KEYS and ARGV tables under the error handler (Lua 5.1's
+    /// `xpcall` passes no arguments).
+    call_with_args: Function,
     shared: Arc<ScriptShared>,
     /// The client the script's commands run as (Redis's Lua client): its own identity,
     /// selected database and protocol.
     script_state: ClientState,
 }
 
-impl Runtime {
-    /// A fresh interpreter with Redis's libraries and sandbox.
-    pub fn new(now_ms: i64) -> mlua::Result<Runtime> {
+impl Interpreter {
+    /// A fresh interpreter with Redis's libraries and sandbox, watched through `status`.
+    fn new(now_ms: i64, status: Arc<ScriptStatus>) -> mlua::Result<Interpreter> {
         let lua = Lua::new_with(StdLib::TABLE | StdLib::STRING | StdLib::MATH, LuaOptions::default())?;
         let globals = lua.globals();
-        let shared = Arc::new(ScriptShared::default());
+        let shared = Arc::new(ScriptShared::new(status));
         shared.rng.seed(0);
 
         let error_handler = lua.create_function(error_handler)?;
@@ -99,21 +174,126 @@ impl Runtime {
         let xpcall = globals.raw_get::<Function>("xpcall")?;
         let setfenv = globals.raw_get::<Function>("setfenv")?;
         let string_meta: Table = lua.load("return getmetatable('')").set_name(INTERNAL_CHUNK).eval()?;
+        let call_with_args: Function = lua.load(CALL_WITH_ARGS).set_name(INTERNAL_CHUNK).call((xpcall.clone(), error_handler.clone()))?;
 
         remove_unsafe_globals(&globals)?;
         let sandbox = protect_globals(&lua, &globals, &string_meta)?;
         confine_loaders(&lua, &globals, &sandbox, setfenv)?;
+        watchdog::install(&lua, &shared)?;
         let script_client = Arc::new(ClientShared::new(0, ConnectionInfo::embedded("lua"), now_ms));
         let script_state = ClientState::for_blocked_call(&script_client, 0, 2);
-        Ok(Runtime {
-            lua,
-            sandbox,
-            xpcall,
-            error_handler,
-            scripts: AHashMap::new(),
-            shared,
-            script_state,
-        })
+        Ok(Interpreter { lua, sandbox, xpcall, error_handler, call_with_args, shared, script_state })
+    }
+
+    /// Compiles `source` as the chunk `chunk_name`, with `environment` as its globals.
+    fn compile(&self, source: &[u8], chunk_name: &str, environment: Table) -> mlua::Result<Function> {
+        self.lua.load(source).set_name(chunk_name).set_mode(ChunkMode::Text).set_environment(environment).into_function()
+    }
+
+    /// Publishes the engine's `loglevel` to `redis.log`.
+    fn follow_log_level(&self, engine: &crate::engine::Engine) {
+        let level = log::level_number(&engine.config.read().loglevel);
+        self.shared.log_level.store(level, Ordering::Relaxed);
+    }
+
+    /// Runs `call` against the locked keyspace and converts its result, as Redis's
+    /// `luaCallFunction` does.
+    fn call(&mut self, ctx: &mut Ctx, call: Call) -> Result<Reply, Reply> {
+        let Call { function, name, kind, keys, args, read_only } = call;
+        let arguments = match kind {
+            ScriptKind::Eval => {
+                // SAFETY: `set_global_array` only pushes to and sets from the stack exec_raw gives it.
+                let set_globals = unsafe {
+                    self.lua.exec_raw::<()>((), |state| {
+                        set_global_array(state, c"KEYS", keys);
+                        set_global_array(state, c"ARGV", args);
+                    })
+                };
+                set_globals.map_err(|e| interpreter_error(name, &e))?;
+                None
+            }
+            ScriptKind::Function => Some((self.array(keys), self.array(args))),
+        };
+        self.shared.resp.store(2, Ordering::Relaxed);
+        self.follow_log_level(ctx.engine);
+        self.script_state.db = ctx.client.db;
+        // The whole script sees one time, as in Redis.
+        let now = ctx.now();
+        let running = self.shared.status.begin(kind, (kind == ScriptKind::Function).then(|| (name, ctx.args.argv())));
+        let mut caller = ScriptCaller {
+            engine: ctx.engine,
+            state: &mut self.script_state,
+            ks: &mut *ctx.ks,
+            now,
+            read_only,
+            shared: &self.shared,
+            panic: None,
+        };
+        let outcome: mlua::Result<(bool, Value)> = RunningCaller::install(&self.lua, &mut caller).and_then(|_running| match arguments {
+            None => self.xpcall.call((function, &self.error_handler)),
+            Some((keys, args)) => self.call_with_args.call((function, keys?, args?)),
+        });
+        drop(running);
+        if let Some(payload) = caller.panic.take() {
+            std::panic::resume_unwind(payload);
+        }
+        self.rearm_watchdog();
+        // Redis converts the result by the protocol the script chose, not the caller's.
+        let script_resp3 = self.shared.resp.load(Ordering::Relaxed) >= 3;
+        match outcome {
+            Ok((true, value)) => Ok(lua_to_reply(&value, script_resp3)),
+            Ok((false, error)) => Err(script_error(&error, name)),
+            Err(e) => Err(interpreter_error(name, &e)),
+        }
+    }
+
+    /// A Lua array of `items`, built on the stack (KEYS and ARGV of a function call).
+    fn array(&self, items: &[&[u8]]) -> mlua::Result<Table> {
+        // SAFETY: pushes one table (at most three slots), which exec_raw returns.
+        unsafe {
+            self.lua.exec_raw::<Table>((), |state| {
+                push_array(state, items);
+            })
+        }
+    }
+
+    /// Puts the watchdog back on its periodic check if it stopped the last run.
+    fn rearm_watchdog(&self) {
+        if self.shared.hook_escalated.swap(false, Ordering::Relaxed) {
+            // Only fails if Lua cannot allocate; the hook then stays on every line, which is slower
+            // but still correct.
+            let _ = watchdog::rearm(&self.lua);
+        }
+    }
+
+    fn used_memory(&self) -> usize {
+        self.lua.used_memory()
+    }
+}
+
+/// `call_with_args`'s Lua side: no closure is created per call.
+const CALL_WITH_ARGS: &str = r#"
+local xpcall, handler = ...
+local callback, keys, args
+local function run() return callback(keys, args) end
+return function(f, k, a)
+  callback, keys, args = f, k, a
+  local ok, result = xpcall(run, handler)
+  callback, keys, args = nil, nil, nil
+  return ok, result
+end
+"#;
+
+/// EVAL's interpreter and script cache.
+pub struct Runtime {
+    interpreter: Interpreter,
+    scripts: AHashMap<String, Script>,
+}
+
+impl Runtime {
+    /// A fresh interpreter with Redis's libraries and sandbox, watched through `status`.
+    pub fn new(now_ms: i64, status: Arc<ScriptStatus>) -> mlua::Result<Runtime> {
+        Ok(Runtime { interpreter: Interpreter::new(now_ms, status)?, scripts: AHashMap::new() })
     }
 
     pub fn script_count(&self) -> usize {
@@ -121,7 +301,7 @@ impl Runtime {
     }
 
     pub fn used_memory(&self) -> usize {
-        self.lua.used_memory()
+        self.interpreter.used_memory()
     }
 
     /// Whether a script with this (lowercase) SHA1 is cached.
@@ -135,17 +315,11 @@ impl Runtime {
         if !self.scripts.contains_key(&sha) {
             let shebang = Shebang::parse(body)?;
             let source = shebang.commented_out(body);
-            let function = self
-                .lua
-                .load(&*source)
-                .set_name(SCRIPT_CHUNK)
-                .set_mode(ChunkMode::Text)
-                .set_environment(self.sandbox.clone())
-                .into_function()
-                .map_err(|e| {
-                    Reply::error(format!("ERR Error compiling script (new function): {}", lua_message(&e)).replace(['\r', '\n'], " "))
-                })?;
-            self.scripts.insert(sha.clone(), Script { function, no_writes: shebang.no_writes });
+            let interpreter = &self.interpreter;
+            let function = interpreter.compile(&source, SCRIPT_CHUNK, interpreter.sandbox.clone()).map_err(|e| {
+                Reply::error(format!("ERR Error compiling script (new function): {}", lua_message(&e)).replace(['\r', '\n'], " "))
+            })?;
+            self.scripts.insert(sha.clone(), Script { function, shebang });
         }
         Ok(sha)
     }
@@ -153,40 +327,13 @@ impl Runtime {
     /// Runs the cached script `sha` with its KEYS and ARGV; `read_only` refuses write commands.
     pub fn run(&mut self, ctx: &mut Ctx, sha: &str, keys: &[&[u8]], args: &[&[u8]], read_only: bool) -> Result<Reply, Reply> {
         let script = self.scripts.get(sha).ok_or_else(noscript)?;
-        let read_only = read_only || script.no_writes;
-        // SAFETY: `set_global_array` only pushes to and sets from the stack exec_raw gives it.
-        let set_globals = unsafe {
-            self.lua.exec_raw::<()>((), |state| {
-                set_global_array(state, c"KEYS", keys);
-                set_global_array(state, c"ARGV", args);
-            })
-        };
-        set_globals.map_err(|e| interpreter_error(sha, &e))?;
-        self.shared.resp.store(2, Ordering::Relaxed);
-        self.script_state.db = ctx.client.db;
-        // The whole script sees one time, as in Redis.
-        let now = ctx.now();
-        let mut caller = ScriptCaller {
-            engine: ctx.engine,
-            state: &mut self.script_state,
-            ks: &mut *ctx.ks,
-            now,
-            read_only,
-            shared: &self.shared,
-            panic: None,
-        };
-        let outcome: mlua::Result<(bool, Value)> = RunningCaller::install(&self.lua, &mut caller)
-            .and_then(|_running| self.xpcall.call((&script.function, &self.error_handler)));
-        if let Some(payload) = caller.panic.take() {
-            std::panic::resume_unwind(payload);
+        // A script with a shebang declares whether it writes; one without keeps EVAL's old rules.
+        if read_only && script.shebang.present && !script.shebang.flags.no_writes() {
+            return Err(WRITE_FLAG_WITH_RO);
         }
-        // Redis converts the result by the protocol the script chose, not the caller's.
-        let script_resp3 = self.shared.resp.load(Ordering::Relaxed) >= 3;
-        match outcome {
-            Ok((true, value)) => Ok(lua_to_reply(&value, script_resp3)),
-            Ok((false, error)) => Err(script_error(&error, sha)),
-            Err(e) => Err(interpreter_error(sha, &e)),
-        }
+        let read_only = read_only || script.shebang.flags.no_writes();
+        let call = Call { function: &script.function, name: sha, kind: ScriptKind::Eval, keys, args, read_only };
+        self.interpreter.call(ctx, call)
     }
 }
 
@@ -195,32 +342,33 @@ impl Runtime {
 /// Runs protected (`exec_raw`), so an allocation failure unwinds nothing that needs dropping.
 unsafe fn set_global_array(state: *mut ffi::lua_State, name: &CStr, items: &[&[u8]]) {
     ffi::lua_pushstring(state, name.as_ptr());
+    push_array(state, items);
+    ffi::lua_rawset(state, ffi::LUA_GLOBALSINDEX);
+}
+
+/// Pushes a fresh array of `items` (two stack slots while it is built).
+unsafe fn push_array(state: *mut ffi::lua_State, items: &[&[u8]]) {
     ffi::lua_createtable(state, c_int::try_from(items.len()).unwrap_or(c_int::MAX), 0);
     for (i, item) in items.iter().enumerate() {
         ffi::lua_pushlstring(state, item.as_ptr().cast(), item.len());
         ffi::lua_rawseti(state, -2, (i + 1) as ffi::lua_Integer);
     }
-    ffi::lua_rawset(state, ffi::LUA_GLOBALSINDEX);
 }
 
 /// A compiled script and what its shebang allows.
 struct Script {
     function: Function,
-    /// `#!lua flags=no-writes`: the script may not write, whichever command runs it.
-    no_writes: bool,
+    shebang: Shebang,
 }
 
 /// Redis 7's script shebang, `#!lua [flags=<flag>[,<flag>...]]` on the first line.
 #[derive(Default)]
 struct Shebang {
     present: bool,
-    no_writes: bool,
+    flags: ScriptFlags,
 }
 
 impl Shebang {
-    /// Flags Redis knows; only `no-writes` changes what a script may do here.
-    const FLAGS: &'static [&'static str] = &["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"];
-
     fn parse(body: &[u8]) -> Result<Shebang, Reply> {
         if !body.starts_with(b"#!") {
             return Ok(Shebang::default());
@@ -232,16 +380,15 @@ impl Shebang {
         if engine != "#!lua" {
             return Err(Reply::error(format!("ERR Unexpected engine in script shebang: {engine}")));
         }
-        let mut shebang = Shebang { present: true, no_writes: false };
+        let mut shebang = Shebang { present: true, flags: ScriptFlags::default() };
         for option in parts {
             let Some(flags) = option.strip_prefix("flags=") else {
                 return Err(Reply::error(format!("ERR Unknown lua shebang option: {option}")));
             };
             for flag in flags.split(',').filter(|f| !f.is_empty()) {
-                if !Self::FLAGS.contains(&flag) {
-                    return Err(Reply::error(format!("ERR Unexpected flag in script shebang: {flag}")));
-                }
-                shebang.no_writes |= flag == "no-writes";
+                let known = ScriptFlags::named(flag.as_bytes(), false)
+                    .ok_or_else(|| Reply::error(format!("ERR Unexpected flag in script shebang: {flag}")))?;
+                shebang.flags = shebang.flags.with(known);
             }
         }
         Ok(shebang)

@@ -16,15 +16,13 @@ const LOG_LEVELS: &[(&str, i64)] = &[("LOG_DEBUG", 0), ("LOG_VERBOSE", 1), ("LOG
 const REPL_FLAGS: &[(&str, i64)] = &[("REPL_NONE", 0), ("REPL_AOF", 1), ("REPL_SLAVE", 2), ("REPL_REPLICA", 2), ("REPL_ALL", 3)];
 
 pub fn install(lua: &Lua, redis: &Table, shared: &Arc<ScriptShared>) -> Result<()> {
-    for &(name, value) in LOG_LEVELS.iter().chain(REPL_FLAGS) {
+    install_load_api(lua, redis, shared)?;
+    for &(name, value) in REPL_FLAGS {
         redis.raw_set(name, value)?;
     }
-    redis.raw_set("REDIS_VERSION", crate::REDIS_VERSION)?;
-    redis.raw_set("REDIS_VERSION_NUM", version_number(crate::REDIS_VERSION))?;
     redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
     redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
     redis.raw_set("sha1hex", lua.create_function(sha1hex)?)?;
-    redis.raw_set("log", lua.create_function(log)?)?;
     redis.raw_set("set_repl", lua.create_function(set_repl)?)?;
     redis.raw_set("replicate_commands", lua.create_function(|_, _: Variadic<Value>| Ok(true))?)?;
     redis.raw_set("breakpoint", lua.create_function(|_, _: Variadic<Value>| Ok(false))?)?;
@@ -45,6 +43,19 @@ pub fn install(lua: &Lua, redis: &Table, shared: &Arc<ScriptShared>) -> Result<(
             }
         })?,
     )?;
+    Ok(())
+}
+
+/// What a library's code may use of `redis` while it loads, besides `register_function`:
+/// `log`, the `LOG_*` levels and the version (Redis 7.0's load-time API).
+pub fn install_load_api(lua: &Lua, redis: &Table, shared: &Arc<ScriptShared>) -> Result<()> {
+    for &(name, value) in LOG_LEVELS {
+        redis.raw_set(name, value)?;
+    }
+    redis.raw_set("REDIS_VERSION", crate::REDIS_VERSION)?;
+    redis.raw_set("REDIS_VERSION_NUM", version_number(crate::REDIS_VERSION))?;
+    let shared = Arc::clone(shared);
+    redis.raw_set("log", lua.create_function(move |_, args: Variadic<Value>| log(&shared, &args))?)?;
     Ok(())
 }
 
@@ -102,17 +113,35 @@ fn sha1hex(_: &Lua, args: Variadic<Value>) -> Result<String> {
     }
 }
 
-/// `redis.log(level, message ...)`: checked as Redis checks it; the engine keeps no log yet.
-fn log(_: &Lua, args: Variadic<Value>) -> Result<()> {
+/// `redis.log(level, message ...)`: the messages (strings and numbers; other values are left
+/// out) joined by spaces, logged if `loglevel` lets the level through.
+fn log(shared: &ScriptShared, args: &[Value]) -> Result<()> {
     if args.len() < 2 {
         return lib_error("redis.log() requires two arguments or more.");
     }
     let Some(level) = number(&args[0]) else {
         return lib_error("First argument must be a number (log level).");
     };
+    // C's conversion to int truncates toward zero.
+    let level = level.trunc();
     if !(0.0..=3.0).contains(&level) {
         return lib_error("Invalid debug level.");
     }
+    let mut message = Vec::new();
+    for (i, part) in args[1..].iter().enumerate() {
+        let text = match part {
+            Value::String(s) => s.as_bytes().to_vec(),
+            Value::Integer(n) => n.to_string().into_bytes(),
+            Value::Number(n) => super::cjson::format_number(*n).into_bytes(),
+            _ => continue,
+        };
+        // As Redis glues them: a space before every printed message but the first argument's.
+        if i > 0 {
+            message.push(b' ');
+        }
+        message.extend_from_slice(&text);
+    }
+    super::log::write(level as u8, shared.log_level.load(Ordering::Relaxed), &message);
     Ok(())
 }
 

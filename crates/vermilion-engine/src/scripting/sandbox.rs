@@ -80,9 +80,7 @@ pub(super) fn remove_unsafe_globals(globals: &Table) -> mlua::Result<()> {
 /// and each library table is replaced by a read-only view of itself. Returns the proxy, which
 /// becomes every script's environment (and its `_G`).
 pub(super) fn protect_globals(lua: &Lua, globals: &Table, string_meta: &Table) -> mlua::Result<Table> {
-    let refuse_write = lua.create_function(|_, _: MultiValue| -> mlua::Result<()> {
-        Err(mlua::Error::runtime("Attempt to modify a readonly table"))
-    })?;
+    let refuse_write = refuse_write(lua)?;
     for name in READONLY_LIBRARIES {
         let library: Table = globals.raw_get(*name)?;
         globals.raw_set(*name, readonly_view(lua, library, &refuse_write)?)?;
@@ -90,6 +88,19 @@ pub(super) fn protect_globals(lua: &Lua, globals: &Table, string_meta: &Table) -
     // Strings index the read-only `string` too, and their metatable reads as read-only.
     string_meta.raw_set("__index", globals.raw_get::<Table>("string")?)?;
     string_meta.raw_set("__metatable", readonly_view(lua, string_meta.clone(), &refuse_write)?)?;
+    make_strict(lua, globals, &refuse_write)?;
+    let sandbox = readonly_view(lua, globals.clone(), &refuse_write)?;
+    globals.raw_set("_G", sandbox.clone())?;
+    Ok(sandbox)
+}
+
+/// The function every read-only table raises from on a write.
+pub(super) fn refuse_write(lua: &Lua) -> mlua::Result<Function> {
+    lua.create_function(|_, _: MultiValue| -> mlua::Result<()> { Err(mlua::Error::runtime("Attempt to modify a readonly table")) })
+}
+
+/// Gives `table` Redis's error metatable: reading a missing name is an error, and so is any write.
+pub(super) fn make_strict(lua: &Lua, table: &Table, refuse_write: &Function) -> mlua::Result<()> {
     let missing_global = lua.create_function(|_, (_, name): (Value, Value)| -> mlua::Result<()> {
         let name = match name {
             Value::String(s) => s.to_string_lossy(),
@@ -97,13 +108,11 @@ pub(super) fn protect_globals(lua: &Lua, globals: &Table, string_meta: &Table) -
         };
         Err(mlua::Error::runtime(format!("Script attempted to access nonexistent global variable '{name}'")))
     })?;
-    let globals_meta = lua.create_table()?;
-    globals_meta.raw_set("__index", missing_global)?;
-    globals_meta.raw_set("__newindex", refuse_write.clone())?;
-    globals.set_metatable(Some(globals_meta))?;
-    let sandbox = readonly_view(lua, globals.clone(), &refuse_write)?;
-    globals.raw_set("_G", sandbox.clone())?;
-    Ok(sandbox)
+    let meta = lua.create_table()?;
+    meta.raw_set("__index", missing_global)?;
+    meta.raw_set("__newindex", refuse_write.clone())?;
+    table.set_metatable(Some(meta))?;
+    Ok(())
 }
 
 /// Code compiled by `loadstring` and `load` runs in the scripts' sandbox too, not in the
@@ -127,7 +136,7 @@ end
 }
 
 /// An empty table reading through to `target` and refusing every write.
-fn readonly_view(lua: &Lua, target: Table, refuse_write: &Function) -> mlua::Result<Table> {
+pub(super) fn readonly_view(lua: &Lua, target: Table, refuse_write: &Function) -> mlua::Result<Table> {
     let meta = lua.create_table()?;
     meta.raw_set("__index", target)?;
     meta.raw_set("__newindex", refuse_write.clone())?;

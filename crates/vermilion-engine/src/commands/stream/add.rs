@@ -100,6 +100,10 @@ pub(super) fn xadd(ctx: &mut Ctx) -> CmdResult {
     stream.append(id, pairs);
     let trimmed = options.trim.map_or(0, |trim| stream.trim(trim));
     ctx.ks.dirty += 1 + trimmed;
+    ctx.notify(class::STREAM, "xadd", key);
+    if trimmed > 0 {
+        ctx.notify(class::STREAM, "xtrim", key);
+    }
     Ok(id_reply(id))
 }
 
@@ -112,6 +116,9 @@ pub(super) fn xtrim(ctx: &mut Ctx) -> CmdResult {
     };
     let evicted = stream.trim(trim);
     ctx.ks.dirty += evicted;
+    if evicted > 0 {
+        ctx.notify(class::STREAM, "xtrim", key);
+    }
     Ok(Reply::Integer(evicted as i64))
 }
 
@@ -126,6 +133,9 @@ pub(super) fn xdel(ctx: &mut Ctx) -> CmdResult {
     let ids = ids_args.iter().map(|a| strict_id(a)).collect::<Result<Vec<_>, _>>()?;
     let deleted = ids.into_iter().filter(|&id| stream.delete(id)).count();
     ctx.ks.dirty += deleted as u64;
+    if deleted > 0 {
+        ctx.notify(class::STREAM, "xdel", key);
+    }
     Ok(Reply::Integer(deleted as i64))
 }
 
@@ -171,5 +181,6 @@ pub(super) fn xsetid(ctx: &mut Ctx) -> CmdResult {
     }
     stream.set_last_id(id, entries_added, max_deleted.filter(|d| !d.is_zero()));
     ctx.ks.dirty += 1;
+    ctx.notify(class::STREAM, "xsetid", key);
     Ok(Reply::OK)
 }

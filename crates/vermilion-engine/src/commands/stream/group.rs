@@ -62,6 +62,7 @@ pub(super) fn xgroup_create(ctx: &mut Ctx) -> CmdResult {
         return Err(BUSYGROUP);
     }
     ctx.ks.dirty += 1;
+    ctx.notify(class::STREAM, "xgroup-create", key);
     Ok(Reply::OK)
 }
 
@@ -82,6 +83,7 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx) -> CmdResult {
     g.last_id = id;
     g.entries_read = entries_read;
     ctx.ks.dirty += 1;
+    ctx.notify(class::STREAM, "xgroup-setid", key);
     Ok(Reply::OK)
 }
 
@@ -90,6 +92,9 @@ pub(super) fn xgroup_destroy(ctx: &mut Ctx) -> CmdResult {
     let (key, group) = (ctx.args.bytes()?, ctx.args.bytes()?);
     let destroyed = xgroup_stream(ctx, key)?.destroy_group(group);
     ctx.ks.dirty += u64::from(destroyed);
+    if destroyed {
+        ctx.notify(class::STREAM, "xgroup-destroy", key);
+    }
     Ok(Reply::Integer(i64::from(destroyed)))
 }
 
@@ -99,6 +104,9 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx) -> CmdResult {
     let now = ctx.now();
     let created = xgroup_existing(ctx, key, group)?.create_consumer(consumer, now);
     ctx.ks.dirty += u64::from(created);
+    if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+    }
     Ok(Reply::Integer(i64::from(created)))
 }
 
@@ -107,6 +115,9 @@ pub(super) fn xgroup_delconsumer(ctx: &mut Ctx) -> CmdResult {
     let (key, group, consumer) = (ctx.args.bytes()?, ctx.args.bytes()?, ctx.args.bytes()?);
     let pending = xgroup_existing(ctx, key, group)?.delete_consumer(consumer);
     ctx.ks.dirty += u64::from(pending.is_some());
+    if pending.is_some() {
+        ctx.notify(class::STREAM, "xgroup-delconsumer", key);
+    }
     Ok(Reply::Integer(pending.unwrap_or(0) as i64))
 }
 

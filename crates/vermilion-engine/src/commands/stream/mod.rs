@@ -7,6 +7,7 @@
 
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::{help_reply, Ctx};
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::stream::{ConsumerGroup, Fields, StreamEntries, StreamId, Trim, TrimStrategy};
 use crate::types::{StreamValue, Value};

@@ -174,6 +174,7 @@ pub(super) fn xclaim(ctx: &mut Ctx) -> CmdResult {
 
     let stream = ctx.read_stream(key)?.expect("checked by stream_with_group");
     let (entries, g) = stream.entries_and_group(group).expect("checked by stream_with_group");
+    let consumer_existed = g.consumers.contains_key(consumer);
     let mut changes = 0u64;
     if let Some(last_id) = options.last_id.filter(|&id| id > g.last_id) {
         g.last_id = last_id;
@@ -201,7 +202,11 @@ pub(super) fn xclaim(ctx: &mut Ctx) -> CmdResult {
         changes += 1;
         claimed.push(claimed_reply(&entries, id, options.justid));
     }
+    let consumer_created = !consumer_existed && g.consumers.contains_key(consumer);
     ctx.ks.dirty += changes;
+    if consumer_created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+    }
     Ok(Reply::Array(claimed))
 }
 
@@ -232,6 +237,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
     let stream = stream_with_group(ctx, key, group)?;
     let (entries, g) = stream.entries_and_group(group).expect("checked by stream_with_group");
 
+    let consumer_existed = g.consumers.contains_key(consumer);
     let mut attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();
@@ -263,6 +269,10 @@ pub(super) fn xautoclaim(ctx: &mut Ctx) -> CmdResult {
     }
     // The next call's start: the first pending entry not looked at, or 0-0 when none is left.
     let next = cursor.and_then(|from| g.pel.range(from..).next().map(|(id, _)| *id)).unwrap_or(StreamId::MIN);
+    let consumer_created = !consumer_existed && g.consumers.contains_key(consumer);
     ctx.ks.dirty += (claimed.len() + deleted.len()) as u64;
+    if consumer_created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+    }
     Ok(Reply::Array(vec![id_reply(next), Reply::Array(claimed), Reply::Array(deleted)]))
 }

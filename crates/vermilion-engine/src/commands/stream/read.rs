@@ -104,6 +104,10 @@ pub(super) fn serve_stream(ctx: &mut Ctx, key: &[u8], from: ReadFrom, options: &
     };
     let newest = stream.last_entry_id();
     let has_entries = !stream.is_empty();
+    // A consumer a group read serves is created on the way (and published).
+    let new_consumer = options.group.is_some_and(|(group, consumer)| {
+        stream.group(group).is_some_and(|g| !g.consumers.contains_key(consumer))
+    });
     let served = match (options.group, from) {
         (None, ReadFrom::Last) if has_entries => entries_reply(stream.range(newest, newest, 1, false)),
         (None, ReadFrom::After(after)) if has_entries && newest > after => entries_reply(stream.entries_after(after, options.count)),
@@ -129,6 +133,9 @@ pub(super) fn serve_stream(ctx: &mut Ctx, key: &[u8], from: ReadFrom, options: &
     };
     if options.group.is_some() {
         ctx.ks.dirty += 1;
+    }
+    if new_consumer {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
     }
     Ok(Some(served))
 }

@@ -67,7 +67,9 @@ pub(super) fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
         .chunks_exact(2)
         .map(|pair| Ok((parse_f64(pair[0]).ok_or(errors::NOT_FLOAT)?, pair[1])))
         .collect::<Result<Vec<(f64, &[u8])>, Reply>>()?;
-    let counts = update_zset(ctx, key, !opts.xx, |zset| add_all(zset, &pairs, opts))?.transpose()?.unwrap_or_default();
+    let event = if opts.incr { "zincr" } else { "zadd" };
+    let changed = |counts: &Result<AddCounts, Reply>| counts.as_ref().is_ok_and(|c| c.added + c.updated > 0).then_some(event);
+    let counts = update_zset(ctx, key, !opts.xx, |zset| add_all(zset, &pairs, opts), changed)?.transpose()?.unwrap_or_default();
     ctx.ks.dirty += (counts.added + counts.updated) as u64;
     Ok(if opts.incr {
         if counts.processed > 0 { Reply::Double(counts.score) } else { Reply::Null }

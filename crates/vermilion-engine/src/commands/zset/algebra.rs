@@ -217,7 +217,12 @@ pub(super) fn setop_generic(ctx: &mut Ctx, op: SetOp, dst: Option<&[u8]>) -> Cmd
     match dst {
         Some(dst) => {
             let members = result.into_iter().map(|(m, s)| (m.into_owned(), s)).collect();
-            store_result(ctx, dst, members)
+            let event = match op {
+                SetOp::Union => "zunionstore",
+                SetOp::Inter => "zinterstore",
+                SetOp::Diff => "zdiffstore",
+            };
+            store_result(ctx, dst, members, event)
         }
         None => {
             result.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0)));

@@ -6,7 +6,8 @@ use super::*;
 pub(super) fn zrem(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let members = ctx.args.rest();
-    let removed = update_zset(ctx, key, false, |zset| members.iter().filter(|m| zset.remove(m)).count())?.unwrap_or(0);
+    let remove_all = |zset: &mut ZSetValue| members.iter().filter(|m| zset.remove(m)).count();
+    let removed = update_zset(ctx, key, false, remove_all, |&n| (n > 0).then_some("zrem"))?.unwrap_or(0);
     ctx.ks.dirty += removed as u64;
     Ok(Reply::Integer(removed as i64))
 }

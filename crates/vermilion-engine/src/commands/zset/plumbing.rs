@@ -3,19 +3,24 @@
 use super::*;
 
 /// Runs `change` on the sorted set at `key`, or — if `create` — on a new one that is stored only
-/// if it ends up non-empty. An emptied set is deleted. `None` if the key is missing and not
-/// created. Changes are counted in `dirty` by the caller.
+/// if it ends up non-empty. `None` if the key is missing and not created. Changes are counted in
+/// `dirty` by the caller.
+///
+/// The keyspace event `event` picks from the outcome (`None`: nothing changed) is published
+/// first, then an emptied set is deleted with its `del` event, in Redis's order.
 pub(super) fn update_zset<T>(
     ctx: &mut Ctx,
     key: &[u8],
     create: bool,
     change: impl FnOnce(&mut ZSetValue) -> T,
+    event: impl FnOnce(&T) -> Option<&'static str>,
 ) -> Result<Option<T>, Reply> {
     if let Some(zset) = ctx.write_zset(key)? {
         let out = change(zset);
-        if zset.is_empty() {
-            ctx.delete_if_empty(key);
+        if let Some(event) = event(&out) {
+            ctx.notify(class::ZSET, event, key);
         }
+        ctx.delete_if_empty_and_notify(key);
         return Ok(Some(out));
     }
     if !create {
@@ -25,18 +30,25 @@ pub(super) fn update_zset<T>(
     let out = change(&mut zset);
     if !zset.is_empty() {
         ctx.insert_absent(key, Value::ZSet(zset));
+        if let Some(event) = event(&out) {
+            ctx.notify(class::ZSET, event, key);
+        }
     }
     Ok(Some(out))
 }
 
-/// Replaces `dst` with a computed sorted set, or deletes it when the result is empty (Redis's
-/// store rule for ZRANGESTORE, ZUNIONSTORE, ...). Replies with the result's size.
-pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], members: Vec<(Vec<u8>, f64)>) -> CmdResult {
+/// Replaces `dst` with a computed sorted set and publishes `event`, or deletes it when the
+/// result is empty, publishing `del` if it existed (Redis's store rule for ZRANGESTORE,
+/// ZUNIONSTORE, ...). Replies with the result's size.
+pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], members: Vec<(Vec<u8>, f64)>, event: &str) -> CmdResult {
     let len = members.len() as i64;
     if members.is_empty() {
-        ctx.delete(dst);
+        if ctx.delete(dst) {
+            ctx.notify(class::GENERIC, "del", dst);
+        }
     } else {
         ctx.store(dst, Value::ZSet(ZSetValue::from_members(members)), false);
+        ctx.notify(class::ZSET, event, dst);
     }
     Ok(Reply::Integer(len))
 }

@@ -42,7 +42,7 @@ pub(super) fn pop(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) -> Result<Op
         let popped: Popped = zset.range(ranks.clone(), max).map(|(m, s)| (m.to_vec(), s)).collect();
         zset.remove_ranks(ranks);
         popped
-    })?;
+    }, |popped| (!popped.is_empty()).then_some(if max { "zpopmax" } else { "zpopmin" }))?;
     if let Some(popped) = &popped {
         ctx.ks.dirty += popped.len() as u64;
     }

@@ -160,7 +160,7 @@ pub(super) fn zrange_generic(ctx: &mut Ctx, cmd: RangeCommand) -> CmdResult {
     let resp3 = ctx.resp3();
     let Some(zset) = ctx.read_zset(key)? else {
         return match dst {
-            Some(dst) => store_result(ctx, dst, Vec::new()),
+            Some(dst) => store_result(ctx, dst, Vec::new(), "zrangestore"),
             None => Ok(Reply::Array(Vec::new())),
         };
     };
@@ -169,7 +169,7 @@ pub(super) fn zrange_generic(ctx: &mut Ctx, cmd: RangeCommand) -> CmdResult {
     match dst {
         Some(dst) => {
             let members = entries.map(|(m, s)| (m.to_vec(), s)).collect();
-            store_result(ctx, dst, members)
+            store_result(ctx, dst, members, "zrangestore")
         }
         None => Ok(members_reply(resp3, entries, with_scores)),
     }
@@ -214,12 +214,17 @@ pub(super) fn zremrangebylex(ctx: &mut Ctx) -> CmdResult {
 pub(super) fn remrange_generic(ctx: &mut Ctx, kind: RangeKind) -> CmdResult {
     let key = ctx.args.bytes()?;
     let query = Query::parse(kind, ctx.args.bytes()?, ctx.args.bytes()?)?;
-    let removed = update_zset(ctx, key, false, |zset| match &query {
+    let event = match kind {
+        RangeKind::Rank => "zremrangebyrank",
+        RangeKind::Score => "zremrangebyscore",
+        RangeKind::Lex => "zremrangebylex",
+    };
+    let remove = |zset: &mut ZSetValue| match &query {
         Query::Rank(start, stop) => zset.remove_ranks(clamp_ranks(*start, *stop, zset.len())),
         Query::Score(range) => zset.remove_in(range),
         Query::Lex(range) => zset.remove_in(range),
-    })?
-    .unwrap_or(0);
+    };
+    let removed = update_zset(ctx, key, false, remove, |&n| (n > 0).then_some(event))?.unwrap_or(0);
     ctx.ks.dirty += removed as u64;
     Ok(Reply::Integer(removed as i64))
 }

@@ -2,23 +2,26 @@
 //!
 //! - `listpack`: a small sorted vector of (member, score). Linear lookups beat any index at this
 //!   size, and it costs one allocation per member.
-//! - `skiplist`: a member → score hash table (O(1) ZSCORE, and SCAN cursors that survive
-//!   resizes) beside a [`SkipList`] ordered by (score, member) for O(log n) ranks and ranges.
+//! - `skiplist`: one node per element, in a skiplist ordered by (score, member) for O(log n)
+//!   ranks and ranges, and in a member-keyed hash table (O(1) ZSCORE, and SCAN cursors that
+//!   survive resizes) that points at the same nodes (see [`indexed`]).
 //!
 //! Like Redis, a sorted set moves to `skiplist` once it outgrows the listpack limits and never
 //! moves back on its own; results built in one go (ZRANGESTORE, ZUNIONSTORE, ...) pick the
 //! encoding their final size calls for.
 
+mod indexed;
+mod members;
+mod node;
 mod range;
 mod score;
 mod skiplist;
 
 use std::ops::Range;
 
+use indexed::Indexed;
 pub use range::{Bounds, LexBound, LexRange, ScoreRange};
-use skiplist::{precedes, SkipList, Walk};
-
-use crate::dict::Dict;
+use skiplist::{precedes, Walk};
 
 /// Redis's `zset-max-listpack-entries`: more members than this need the indexed encoding.
 pub const MAX_LISTPACK_ENTRIES: usize = 128;
@@ -36,34 +39,6 @@ enum Repr {
     /// Sorted by (score, member).
     Listpack(Vec<(Box<[u8]>, f64)>),
     Skiplist(Box<Indexed>),
-}
-
-/// The `skiplist` encoding: both structures hold every member, each its own copy of the bytes
-/// (sharing one would cost a reference count on every comparison of the ordered walk).
-#[derive(Debug, Clone, Default)]
-struct Indexed {
-    scores: MemberScores,
-    order: SkipList,
-}
-
-/// The member → score table of the `skiplist` encoding.
-#[derive(Default)]
-struct MemberScores(Dict<f64>);
-
-impl Clone for MemberScores {
-    fn clone(&self) -> Self {
-        let mut copy = Dict::new();
-        for (member, &score) in self.0.iter() {
-            copy.insert_new(member.into(), score);
-        }
-        MemberScores(copy)
-    }
-}
-
-impl std::fmt::Debug for MemberScores {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "MemberScores({} members)", self.0.len())
-    }
 }
 
 impl Default for ZSetValue {
@@ -94,7 +69,7 @@ impl ZSetValue {
         if !fits {
             let mut indexed = Indexed::default();
             for (member, score) in members {
-                indexed.insert(member.into_boxed_slice(), score);
+                indexed.insert(&member, score);
             }
             return ZSetValue { repr: Repr::Skiplist(Box::new(indexed)) };
         }
@@ -106,7 +81,7 @@ impl ZSetValue {
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.len(),
-            Repr::Skiplist(indexed) => indexed.order.len(),
+            Repr::Skiplist(indexed) => indexed.len(),
         }
     }
 
@@ -124,7 +99,7 @@ impl ZSetValue {
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match &self.repr {
             Repr::Listpack(entries) => entries.iter().find(|(m, _)| **m == *member).map(|&(_, s)| s),
-            Repr::Skiplist(indexed) => indexed.scores.0.get(member).copied(),
+            Repr::Skiplist(indexed) => indexed.score(member),
         }
     }
 
@@ -146,15 +121,7 @@ impl ZSetValue {
                 let at = entries.partition_point(|(m, s)| precedes(m, *s, &member, score));
                 entries.insert(at, (member, score));
             }
-            Repr::Skiplist(indexed) => match indexed.scores.0.get_mut(member) {
-                Some(current) if *current == score => {}
-                Some(current) => {
-                    let old = std::mem::replace(current, score);
-                    let member = indexed.order.remove(member, old).expect("indexed member is ordered");
-                    indexed.order.insert(member, score);
-                }
-                None => indexed.insert(member.into(), score),
-            },
+            Repr::Skiplist(indexed) => indexed.set_score(member, score),
         }
     }
 
@@ -162,7 +129,7 @@ impl ZSetValue {
         let Repr::Listpack(entries) = &mut self.repr else { return };
         let mut indexed = Indexed::default();
         for (member, score) in std::mem::take(entries) {
-            indexed.insert(member, score);
+            indexed.insert(&member, score);
         }
         self.repr = Repr::Skiplist(Box::new(indexed));
     }
@@ -177,13 +144,7 @@ impl ZSetValue {
                 }
                 None => false,
             },
-            Repr::Skiplist(indexed) => match indexed.scores.0.remove(member) {
-                Some((_, score)) => {
-                    indexed.order.remove(member, score);
-                    true
-                }
-                None => false,
-            },
+            Repr::Skiplist(indexed) => indexed.remove(member),
         }
     }
 
@@ -191,10 +152,7 @@ impl ZSetValue {
     pub fn rank(&self, member: &[u8]) -> Option<(usize, f64)> {
         match &self.repr {
             Repr::Listpack(entries) => entries.iter().position(|(m, _)| **m == *member).map(|at| (at, entries[at].1)),
-            Repr::Skiplist(indexed) => {
-                let score = *indexed.scores.0.get(member)?;
-                Some((indexed.order.rank(member, score), score))
-            }
+            Repr::Skiplist(indexed) => indexed.rank(member),
         }
     }
 
@@ -202,7 +160,7 @@ impl ZSetValue {
     fn count_while(&self, before: impl Fn(&[u8], f64) -> bool) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.iter().take_while(|(m, s)| before(m, *s)).count(),
-            Repr::Skiplist(indexed) => indexed.order.count_while(before),
+            Repr::Skiplist(indexed) => indexed.count_while(before),
         }
     }
 
@@ -228,7 +186,7 @@ impl ZSetValue {
         let last = match &self.repr {
             // Redis scans a listpack from its tail.
             Repr::Listpack(entries) => entries.iter().rposition(|(m, s)| !bounds.above_max(m, *s))?,
-            Repr::Skiplist(indexed) => indexed.order.count_while(|m, s| !bounds.above_max(m, s)).checked_sub(1)?,
+            Repr::Skiplist(indexed) => indexed.count_while(|m, s| !bounds.above_max(m, s)).checked_sub(1)?,
         };
         let (member, score) = self.at_rank(last)?;
         (!bounds.below_min(member, score)).then_some(last)
@@ -282,7 +240,7 @@ impl ZSetValue {
             Repr::Skiplist(_) if remaining == 0 => EntriesInner::Listpack([].iter()),
             Repr::Skiplist(indexed) => {
                 let first = if reverse { ranks.end - 1 } else { ranks.start };
-                EntriesInner::Skiplist(indexed.order.walk_from(first, reverse))
+                EntriesInner::Skiplist(indexed.walk_from(first, reverse))
             }
         };
         Entries { inner, reverse, remaining }
@@ -317,13 +275,7 @@ impl ZSetValue {
         }
         match &mut self.repr {
             Repr::Listpack(entries) => entries.drain(ranks).count(),
-            Repr::Skiplist(indexed) => {
-                let removed = indexed.order.remove_ranks(ranks.start, ranks.end);
-                for member in &removed {
-                    indexed.scores.0.remove(member);
-                }
-                removed.len()
-            }
+            Repr::Skiplist(indexed) => indexed.remove_ranks(ranks.start, ranks.end),
         }
     }
 
@@ -339,19 +291,12 @@ impl ZSetValue {
                 0
             }
             Repr::Skiplist(indexed) => loop {
-                cursor = indexed.scores.0.scan(cursor, |member, &score| visit(member, score));
+                cursor = indexed.scan(cursor, &mut visit);
                 if cursor == 0 || !keep_going() {
                     return cursor;
                 }
             },
         }
-    }
-}
-
-impl Indexed {
-    fn insert(&mut self, member: Box<[u8]>, score: f64) {
-        self.order.insert(member.clone(), score);
-        self.scores.0.insert_new(member, score);
     }
 }
 

@@ -1,7 +1,17 @@
 //! Hash commands. HSET and HMSET share one generic; so do HKEYS, HVALS and HGETALL's walk.
+//! Field expiry (HEXPIRE and family, and the lazy expiry other commands apply) is in
+//! [`field_expiry`].
+//!
+//! Fields past their TTL follow Redis 7.4: commands reading a named field (HGET, HMGET,
+//! HEXISTS, HSTRLEN, HSETNX, HINCRBY, HINCRBYFLOAT) reclaim it first, deleting the key with its
+//! last field; HGETALL, HKEYS, HVALS and HSCAN skip such fields without reclaiming them;
+//! HRANDFIELD reclaims them all first. HLEN counts them and HDEL deletes them like any field
+//! until they are reclaimed, as in Redis; HSET overwrites them (and drops their TTL).
 //!
 //! The tail of this file holds what every collection family shares with HSCAN and HRANDFIELD:
 //! scan cursors and options, and random sampling without repeats.
+
+mod field_expiry;
 
 use std::hash::Hash;
 
@@ -17,6 +27,7 @@ use crate::glob::glob_match;
 use crate::reply::{errors, Reply};
 use crate::types::{HashValue, Value};
 use crate::util::{incr_long_double, parse_i64, FloatIncrError};
+use field_expiry::{after_fields_expired, reclaim_field, FieldClock};
 
 const RO: &[KeySpec] = &[KeySpec::single(1, key::RO)];
 const RO_ACCESS: &[KeySpec] = &[KeySpec::single(1, key::RO | key::ACCESS)];
@@ -25,6 +36,7 @@ const RW_ACCESS_UPDATE: &[KeySpec] = &[KeySpec::single(1, key::RW | key::ACCESS 
 const W_FAST: u32 = flag::WRITE | flag::DENYOOM | flag::FAST;
 const R_FAST: u32 = flag::READONLY | flag::FAST;
 const HASH: u32 = acl::HASH;
+const PER_FIELD_COMPLEXITY: &str = "O(N) where N is the number of specified fields";
 const SCAN_COMPLEXITY: &str = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.";
 
 pub static COMMANDS: &[Command] = &[
@@ -67,6 +79,24 @@ pub static COMMANDS: &[Command] = &[
     Command::new("hscan", -3, Group::Hash, hscan).flags(flag::READONLY).acl(HASH).keys(RO_ACCESS)
         .tips(&["nondeterministic_output"])
         .doc("2.8.0", SCAN_COMPLEXITY, "Iterates over fields and values of a hash."),
+    Command::new("hexpire", -6, Group::Hash, field_expiry::hexpire).flags(W_FAST).acl(HASH).keys(RW_UPDATE)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Set expiry for hash field using relative time to expire (seconds)"),
+    Command::new("hpexpire", -6, Group::Hash, field_expiry::hpexpire).flags(W_FAST).acl(HASH).keys(RW_UPDATE)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Set expiry for hash field using relative time to expire (milliseconds)"),
+    Command::new("hexpireat", -6, Group::Hash, field_expiry::hexpireat).flags(W_FAST).acl(HASH).keys(RW_UPDATE)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Set expiry for hash field using an absolute Unix timestamp (seconds)"),
+    Command::new("hpexpireat", -6, Group::Hash, field_expiry::hpexpireat).flags(W_FAST).acl(HASH).keys(RW_UPDATE)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Set expiry for hash field using an absolute Unix timestamp (milliseconds)"),
+    Command::new("httl", -5, Group::Hash, field_expiry::httl).flags(R_FAST).acl(HASH).keys(RO_ACCESS)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Returns the TTL in seconds of a hash field."),
+    Command::new("hpttl", -5, Group::Hash, field_expiry::hpttl).flags(R_FAST).acl(HASH).keys(RO_ACCESS)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Returns the TTL in milliseconds of a hash field."),
+    Command::new("hexpiretime", -5, Group::Hash, field_expiry::hexpiretime).flags(R_FAST).acl(HASH).keys(RO_ACCESS)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Returns the expiration time of a hash field as a Unix timestamp, in seconds."),
+    Command::new("hpexpiretime", -5, Group::Hash, field_expiry::hpexpiretime).flags(R_FAST).acl(HASH).keys(RO_ACCESS)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Returns the expiration time of a hash field as a Unix timestamp, in msec."),
+    Command::new("hpersist", -5, Group::Hash, field_expiry::hpersist).flags(flag::WRITE | flag::FAST).acl(HASH).keys(RW_UPDATE)
+        .doc("7.4.0", PER_FIELD_COMPLEXITY, "Removes the expiration time for each specified field"),
 ];
 
 const NOT_INTEGER_VALUE: Reply = Reply::err("ERR hash value is not an integer");
@@ -109,6 +139,7 @@ fn hmset(ctx: &mut Ctx) -> CmdResult {
 /// HSETNX key field value
 fn hsetnx(ctx: &mut Ctx) -> CmdResult {
     let (key, field, value) = (ctx.args.bytes()?, ctx.args.bytes()?, ctx.args.bytes()?);
+    reclaim_field(ctx, key, field)?;
     if ctx.write_hash(key)?.is_some_and(|h| h.contains(field)) {
         return Ok(Reply::Integer(0));
     }
@@ -117,18 +148,39 @@ fn hsetnx(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Integer(1))
 }
 
+/// Looks `fields` up in the hash at `key` after lazily expiring those past their time, and
+/// answers with `reply` (`None` for a missing key). One lookup for a hash without field TTLs.
+fn read_fields(ctx: &mut Ctx, key: &[u8], fields: &[&[u8]], reply: impl FnOnce(Option<&HashValue>) -> Reply) -> CmdResult {
+    let clock = FieldClock::of(ctx);
+    let Some(hash) = ctx.read_hash(key)? else {
+        return Ok(reply(None));
+    };
+    let mut expired = false;
+    if hash.has_field_ttls() {
+        for field in fields {
+            expired |= hash.reclaim_if_expired(field, || clock.now());
+        }
+    }
+    let answer = reply(Some(hash));
+    if expired {
+        after_fields_expired(ctx, key, &clock);
+    }
+    Ok(answer)
+}
+
 /// HGET key field
 fn hget(ctx: &mut Ctx) -> CmdResult {
     let (key, field) = (ctx.args.bytes()?, ctx.args.bytes()?);
-    Ok(Reply::opt_bulk(ctx.read_hash(key)?.and_then(|h| h.get(field))))
+    read_fields(ctx, key, &[field], |hash| Reply::opt_bulk(hash.and_then(|h| h.get(field))))
 }
 
 /// HMGET key field [field ...] — a missing key reads as an empty hash.
 fn hmget(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let fields = ctx.args.rest();
-    let hash = ctx.read_hash(key)?;
-    Ok(Reply::Array(fields.iter().map(|f| Reply::opt_bulk(hash.as_ref().and_then(|h| h.get(f)))).collect()))
+    read_fields(ctx, key, fields, |hash| {
+        Reply::Array(fields.iter().map(|f| Reply::opt_bulk(hash.and_then(|h| h.get(f)))).collect())
+    })
 }
 
 /// HDEL key field [field ...] — deletes the key with its last field.
@@ -144,7 +196,7 @@ fn hdel(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Integer(deleted as i64))
 }
 
-/// HLEN key
+/// HLEN key — counting fields past their TTL until they are reclaimed, as Redis does.
 fn hlen(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     Ok(Reply::Integer(ctx.read_hash(key)?.map_or(0, |h| h.len() as i64)))
@@ -153,20 +205,30 @@ fn hlen(ctx: &mut Ctx) -> CmdResult {
 /// HSTRLEN key field
 fn hstrlen(ctx: &mut Ctx) -> CmdResult {
     let (key, field) = (ctx.args.bytes()?, ctx.args.bytes()?);
-    let len = ctx.read_hash(key)?.and_then(|h| h.get(field)).map_or(0, <[u8]>::len);
-    Ok(Reply::Integer(len as i64))
+    read_fields(ctx, key, &[field], |hash| Reply::Integer(hash.and_then(|h| h.get(field)).map_or(0, <[u8]>::len) as i64))
 }
 
 /// HEXISTS key field
 fn hexists(ctx: &mut Ctx) -> CmdResult {
     let (key, field) = (ctx.args.bytes()?, ctx.args.bytes()?);
-    Ok(Reply::Integer(i64::from(ctx.read_hash(key)?.is_some_and(|h| h.contains(field)))))
+    read_fields(ctx, key, &[field], |hash| Reply::Integer(i64::from(hash.is_some_and(|h| h.contains(field)))))
 }
 
-/// Every pair of the hash at `key`, mapped by `each`; nothing for a missing key.
-fn map_pairs(ctx: &mut Ctx, each: impl Fn(&[u8], &[u8]) -> Reply) -> Result<Vec<Reply>, Reply> {
+/// Every live pair of the hash at `key` (fields past their TTL skipped, not reclaimed), mapped
+/// by `each`; nothing for a missing key.
+fn map_pairs<T>(ctx: &mut Ctx, each: impl Fn(&[u8], &[u8]) -> T) -> Result<Vec<T>, Reply> {
     let key = ctx.args.bytes()?;
-    Ok(ctx.read_hash(key)?.map_or_else(Vec::new, |h| h.iter().map(|(f, v)| each(f, v)).collect()))
+    let clock = FieldClock::of(ctx);
+    let Some(hash) = ctx.read_hash(key)? else {
+        return Ok(Vec::new());
+    };
+    if !hash.has_field_ttls() {
+        return Ok(hash.iter().map(|(f, v)| each(f, v)).collect());
+    }
+    let now = clock.now();
+    let pairs = hash.iter().filter(|(f, _)| !hash.is_expired(f, now)).map(|(f, v)| each(f, v)).collect();
+    clock.settle(ctx);
+    Ok(pairs)
 }
 
 /// HKEYS key
@@ -181,23 +243,21 @@ fn hvals(ctx: &mut Ctx) -> CmdResult {
 
 /// HGETALL key — a map in RESP3, a flat array in RESP2.
 fn hgetall(ctx: &mut Ctx) -> CmdResult {
-    let key = ctx.args.bytes()?;
-    let pairs = ctx.read_hash(key)?.map_or_else(Vec::new, |h| {
-        h.iter().map(|(field, value)| (Reply::bulk(field), Reply::bulk(value))).collect()
-    });
-    Ok(Reply::Map(pairs))
+    Ok(Reply::Map(map_pairs(ctx, |field, value| (Reply::bulk(field), Reply::bulk(value)))?))
 }
 
 /// HINCRBY key field increment — the key is created only once the new value is known good.
 fn hincrby(ctx: &mut Ctx) -> CmdResult {
     let (key, field) = (ctx.args.bytes()?, ctx.args.bytes()?);
     let by = ctx.args.int()?;
+    reclaim_field(ctx, key, field)?;
     let current = match ctx.write_hash(key)?.and_then(|h| h.get(field)) {
         Some(text) => parse_i64(text).ok_or(NOT_INTEGER_VALUE)?,
         None => 0,
     };
     let value = current.checked_add(by).ok_or(errors::OVERFLOW)?;
-    hash_to_fill(ctx, key)?.set(field, itoa::Buffer::new().format(value).as_bytes());
+    // A live field keeps its TTL through an increment, as in Redis.
+    hash_to_fill(ctx, key)?.set_keeping_ttl(field, itoa::Buffer::new().format(value).as_bytes());
     ctx.ks.dirty += 1;
     Ok(Reply::Integer(value))
 }
@@ -210,13 +270,14 @@ fn hincrbyfloat(ctx: &mut Ctx) -> CmdResult {
         FloatIncrError::NanOrInfinity => Reply::err("ERR value is NaN or Infinity"),
         FloatIncrError::BadCurrent | FloatIncrError::BadIncrement => errors::NOT_FLOAT,
     })?;
+    reclaim_field(ctx, key, field)?;
     let current = ctx.write_hash(key)?.and_then(|h| h.get(field)).map(<[u8]>::to_vec);
     let text = incr_long_double(current.as_deref(), by).map_err(|e| match e {
         FloatIncrError::BadCurrent => NOT_FLOAT_VALUE,
         FloatIncrError::BadIncrement => errors::NOT_FLOAT,
         FloatIncrError::NanOrInfinity => Reply::err("ERR increment would produce NaN or Infinity"),
     })?;
-    hash_to_fill(ctx, key)?.set(field, &text);
+    hash_to_fill(ctx, key)?.set_keeping_ttl(field, &text);
     ctx.ks.dirty += 1;
     Ok(Reply::Bulk(text))
 }
@@ -226,7 +287,7 @@ fn hrandfield(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let mut rng = SmallRng::from_rng(&mut ctx.ks.rng);
     if ctx.args.is_empty() {
-        let hash = ctx.read_hash(key)?;
+        let hash = live_hash(ctx, key)?;
         return Ok(hash.map_or(Reply::Null, |h| Reply::bulk(h.sampler().draw(&mut rng).0)));
     }
     let count = parse_random_count(ctx.args.bytes()?)?;
@@ -240,7 +301,7 @@ fn hrandfield(ctx: &mut Ctx) -> CmdResult {
         return Err(Reply::err("ERR value is out of range"));
     }
     let resp3 = ctx.resp3();
-    let Some(hash) = ctx.read_hash(key)? else {
+    let Some(hash) = live_hash(ctx, key)? else {
         return Ok(Reply::Array(Vec::new()));
     };
     let pairs = random_pairs(hash, count, &mut rng);
@@ -250,6 +311,23 @@ fn hrandfield(ctx: &mut Ctx) -> CmdResult {
         (true, false) => pairs.into_iter().flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)]).collect(),
     };
     Ok(Reply::Array(reply))
+}
+
+/// The hash at `key` with every field past its TTL reclaimed first (HRANDFIELD samples only
+/// live fields; the key goes with its last field).
+fn live_hash<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c HashValue>, Reply> {
+    let clock = FieldClock::of(ctx);
+    let expired = match ctx.read_hash(key)? {
+        Some(hash) if hash.has_field_ttls() => hash.reclaim_expired(clock.now(), usize::MAX) > 0,
+        _ => false,
+    };
+    if expired {
+        after_fields_expired(ctx, key, &clock);
+    }
+    Ok(match ctx.db().keys.get(key) {
+        Some(crate::keyspace::Entry { value: Value::Hash(hash), .. }) => Some(hash),
+        _ => None,
+    })
 }
 
 /// HRANDFIELD's picks: `count` distinct pairs (at most the whole hash), or with a negative
@@ -272,17 +350,21 @@ fn hscan(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let cursor = scan_cursor(ctx.args.bytes()?)?;
     let options = ScanOptions::parse(ctx.args);
+    let clock = FieldClock::of(ctx);
     let Some(hash) = ctx.read_hash(key)? else {
         return Ok(scan_reply(0, Vec::new()));
     };
     let options = options?;
+    let now = if hash.has_field_ttls() { Some(clock.now()) } else { None };
     let mut found = Vec::new();
     let next = hash.scan(cursor, options.count, |field, value| {
-        if options.matches(field) {
+        let expired = now.is_some_and(|now| hash.is_expired(field, now));
+        if !expired && options.matches(field) {
             found.push(Reply::bulk(field));
             found.push(Reply::bulk(value));
         }
     });
+    clock.settle(ctx);
     Ok(scan_reply(next, found))
 }
 
