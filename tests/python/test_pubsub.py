@@ -224,3 +224,57 @@ def test_tracking_redirect_to_an_embedded_subscriber(engine: vermilion.Engine) -
     message = next_message(p)
     assert (message["channel"], message["data"]) == (b"__redis__:invalidate", [b"k"])
     p.close()
+
+
+def test_a_subscriber_that_stops_reading_is_cut_off(r: vermilion.Redis, server: vermilion.Server) -> None:
+    """`client-output-buffer-limit pubsub`: a network subscriber that never reads is disconnected
+    once its backlog passes the hard limit, and publishers never wait for it."""
+    import socket
+
+    r.config_set("client-output-buffer-limit", "pubsub 1mb 256kb 60")
+    stalled = socket.create_connection(("127.0.0.1", server.port))
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nfeed\r\n")
+    wait_until(lambda: r.pubsub_numsub("feed") == [(b"feed", 1)])
+    payload = b"x" * 64 * 1024
+    slowest = 0.0
+    for _ in range(200):  # 12.5 MB in all: far past the limit, and past any socket buffer
+        started = time.monotonic()
+        r.publish("feed", payload)
+        slowest = max(slowest, time.monotonic() - started)
+    wait_until(lambda: r.pubsub_numsub("feed") == [(b"feed", 0)])
+    assert slowest < 0.5
+    stalled.close()
+
+
+NODE_SUBSCRIBER = """
+const IORedis = require(require.resolve('ioredis', { paths: [process.argv[2]] }));
+const sub = new IORedis({ port: Number(process.argv[1]), host: '127.0.0.1' });
+sub.on('message', (channel, message) => {
+  console.log(`${channel} ${message}`);
+  sub.disconnect();
+});
+sub.subscribe('cross').then((count) => console.log(`subscribed ${count}`));
+"""
+
+
+def test_python_publisher_reaches_a_node_process(r: vermilion.Redis, server: vermilion.Server) -> None:
+    """Two processes on one engine: this one embeds and serves it, a Node process subscribes."""
+    import pathlib
+    import shutil
+
+    node = shutil.which("node")
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    if node is None or not (repo / "node_modules" / "ioredis").exists():
+        pytest.skip("node and ioredis (npm install ./node) are needed for the cross-process test")
+    child = subprocess.Popen(
+        [node, "-e", NODE_SUBSCRIBER, str(server.port), str(repo)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "subscribed 1"
+        assert r.publish("cross", "from python") == 1
+        assert child.stdout.readline().strip() == "cross from python"
+        assert child.wait(timeout=10) == 0
+    finally:
+        child.kill()

@@ -101,7 +101,7 @@ fn clients(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     f.add("client_recent_max_input_buffer", 0);
     f.add("client_recent_max_output_buffer", 0);
     f.add("blocked_clients", ks.blocked.len());
-    f.add("tracking_clients", 0);
+    f.add("tracking_clients", ks.tracking.client_count());
     f.add("clients_in_timeout_table", 0);
 }
 
@@ -149,8 +149,14 @@ fn stats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     f.add("evicted_keys", 0);
     f.add("keyspace_hits", ks.stats.keyspace_hits);
     f.add("keyspace_misses", ks.stats.keyspace_misses);
-    f.add("pubsub_channels", 0);
-    f.add("pubsub_patterns", 0);
+    let (channels, patterns, shard_channels) = ks.pubsub.counts();
+    f.add("pubsub_channels", channels);
+    f.add("pubsub_patterns", patterns);
+    f.add("pubsubshard_channels", shard_channels);
+    let (keys, items, prefixes) = ks.tracking.totals();
+    f.add("tracking_total_keys", keys);
+    f.add("tracking_total_items", items);
+    f.add("tracking_total_prefixes", prefixes);
     f.add("expire_cycle_cpu_milliseconds", ks.stats.expire_cycle_cpu_micros / 1000);
 }
 

@@ -68,6 +68,17 @@ impl TrackingTable {
         self.trackers.is_empty()
     }
 
+    /// Clients with tracking on (`tracking_clients` in INFO).
+    pub fn client_count(&self) -> usize {
+        self.trackers.len()
+    }
+
+    /// Keys remembered, client–key pairs, and BCAST prefixes (INFO's `tracking_total_*`).
+    pub fn totals(&self) -> (usize, usize, usize) {
+        let items = self.readers.values().map(|ids| ids.len()).sum();
+        (self.readers.len(), items, self.prefixes.len())
+    }
+
     /// Starts (or updates) tracking for a client; `redirect` is the target client, found by id.
     pub fn enable(&mut self, client: &Arc<ClientShared>, options: &TrackingOptions, redirect: Option<Arc<ClientShared>>) {
         self.forget_prefixes(client.id);
