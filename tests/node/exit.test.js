@@ -71,3 +71,24 @@ test('an unref()d server lets the process exit', async () => {
   `);
   expect(code).toBe(0);
 });
+
+test.each([['quit', 'await sub.quit();'], ['disconnect', 'sub.disconnect();']])(
+  'exits after an embedded subscriber %ss',
+  async (_name, end) => {
+    const code = await runScript(`
+      const { Redis, Engine } = require(${JSON.stringify(vermilionPath)});
+      (async () => {
+        const engine = new Engine();
+        const sub = new Redis({ engine });
+        const pub = new Redis({ engine });
+        await sub.subscribe('news');
+        const received = new Promise((resolve) => sub.once('message', resolve));
+        await pub.publish('news', 'hello');
+        await received;
+        ${end}
+        await pub.quit();
+      })();
+    `);
+    expect(code).toBe(0);
+  },
+);
