@@ -14,6 +14,7 @@ use crate::commands::{self, flag, tx, Args, Command, Ctx};
 use crate::engine::Engine;
 use crate::keyspace::Keyspace;
 use crate::pubsub::{Mailbox, Subscriptions};
+use crate::acl::{self, AclUser};
 use crate::tracking::ClientTracking;
 use crate::reply::{errors, Reply};
 use crate::scripting::{self, busy::KeyspaceAccess};
@@ -45,6 +46,21 @@ impl ConnectionInfo {
     pub fn embedded(face: &str) -> Self {
         ConnectionInfo { kind: ClientKind::Embedded, addr: format!("{face}:0"), laddr: format!("{face}:0"), fd: -1 }
     }
+
+    /// Whether the client is on this machine: a unix socket, the loopback interface, or the
+    /// process itself. Protected mode and the `local` setting of the `enable-*` gates trust these.
+    pub fn is_local(&self) -> bool {
+        match self.kind {
+            ClientKind::Unix | ClientKind::Embedded => true,
+            ClientKind::Tcp | ClientKind::Tls => {
+                self.addr.parse::<std::net::SocketAddr>().is_ok_and(|addr| match addr.ip() {
+                    std::net::IpAddr::V4(ip) => ip.is_loopback(),
+                    // An IPv4 client of a dual-stack socket shows as ::ffff:127.0.0.1.
+                    std::net::IpAddr::V6(ip) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+                })
+            }
+        }
+    }
 }
 
 /// A client's state that other clients may read (`CLIENT LIST`) or act on (`CLIENT KILL`).
@@ -68,6 +84,8 @@ pub struct ClientShared {
     pub(crate) subscriptions: [AtomicUsize; 3],
     /// Pushed messages (pub/sub, keyspace events) waiting for the face to send them.
     pub mailbox: Arc<Mailbox>,
+    /// The ACL user the client runs as (`user=` in CLIENT LIST).
+    pub(crate) user: Mutex<String>,
     killed: AtomicBool,
     kill_hook: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
 }
@@ -89,6 +107,7 @@ impl ClientShared {
             queued: AtomicI64::new(-1),
             subscriptions: Default::default(),
             mailbox: Arc::default(),
+            user: Mutex::new("default".into()),
             killed: AtomicBool::new(false),
             kill_hook: Mutex::new(None),
         }
@@ -144,13 +163,15 @@ pub struct ClientState {
     pub(crate) subscriptions: Subscriptions,
     /// Client-side caching (CLIENT TRACKING), when on.
     pub(crate) tracking: Option<ClientTracking>,
+    /// The ACL user whose permissions apply.
+    pub(crate) acl_user: Arc<AclUser>,
     pub(crate) shared: Arc<ClientShared>,
 }
 
 impl ClientState {
     /// The state a parked call runs under when it is served: its client's identity, database and
     /// protocol, and nothing that only a live connection has.
-    pub(crate) fn for_blocked_call(shared: &Arc<ClientShared>, db: usize, resp: u8) -> Self {
+    pub(crate) fn for_blocked_call(shared: &Arc<ClientShared>, db: usize, resp: u8, acl_user: Arc<AclUser>) -> Self {
         ClientState {
             id: shared.id,
             db,
@@ -162,6 +183,7 @@ impl ClientState {
             watched: Vec::new(),
             subscriptions: Subscriptions::default(),
             tracking: None,
+            acl_user,
             shared: Arc::clone(shared),
         }
     }
@@ -190,6 +212,7 @@ pub struct Client {
 impl Client {
     pub(crate) fn new(engine: Arc<Engine>, shared: Arc<ClientShared>) -> Self {
         let authenticated = !engine.auth_required.load(Ordering::Relaxed);
+        let acl_user = Arc::clone(engine.acl.read().default_user());
         let state = ClientState {
             id: shared.id,
             db: 0,
@@ -201,6 +224,7 @@ impl Client {
             watched: Vec::new(),
             subscriptions: Subscriptions::default(),
             tracking: None,
+            acl_user,
             shared,
         };
         Client { engine, state }
@@ -264,7 +288,7 @@ impl Client {
 
     /// Runs one command, or parks it if it is a blocking command that must wait.
     pub fn start(&mut self, argv: &[&[u8]]) -> Outcome {
-        let (cmd, first_arg) = match resolve(argv) {
+        let (cmd, first_arg) = match resolve(&self.engine, argv) {
             Ok(found) => found,
             Err(reply) => {
                 // A command refused while queueing dooms the transaction (EXECABORT).
@@ -280,6 +304,9 @@ impl Client {
             }
             self.state.authenticated = true;
         }
+        let shared = &self.state.shared;
+        shared.last_interaction_ms.store(self.engine.coarse_ms(), Ordering::Relaxed);
+        shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
         if self.state.resp == 2 && self.state.subscriptions.any() && !allowed_in_subscriber_mode(cmd) {
             return Outcome::Reply(subscriber_context_error(cmd));
         }
@@ -290,6 +317,16 @@ impl Client {
             }
             return Outcome::Reply(busy);
         }
+        if !cmd.has(flag::NO_AUTH) {
+            if let Err(denial) = acl::check(&self.state.acl_user, cmd, argv) {
+                let context = if self.state.multi.is_some() { acl::LogContext::Multi } else { acl::LogContext::TopLevel };
+                log_denial(&self.engine, &self.state, denial, context, cmd, argv);
+                if let Some(multi) = &mut self.state.multi {
+                    multi.failed = true;
+                }
+                return Outcome::Reply(acl::denial_error(denial, cmd));
+            }
+        }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
@@ -297,9 +334,6 @@ impl Client {
                 return Outcome::Reply(Reply::QUEUED);
             }
         }
-        let shared = &self.state.shared;
-        shared.last_interaction_ms.store(self.engine.coarse_ms(), Ordering::Relaxed);
-        shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
 
         let engine = &*self.engine;
         let mut ks = match scripting::busy::lock_keyspace(engine, cmd) {
@@ -351,7 +385,9 @@ pub(crate) fn serve_blocked(engine: &Engine, ks: &mut Keyspace, now: i64) {
             return;
         }
         for call in calls {
-            let mut state = ClientState::for_blocked_call(&call.shared, call.db, call.resp);
+            // Permissions were checked when the call was made; serving it is the same command.
+            let user = Arc::clone(engine.acl.read().default_user());
+            let mut state = ClientState::for_blocked_call(&call.shared, call.db, call.resp, user);
             let argv: Vec<&[u8]> = call.argv.iter().map(Vec::as_slice).collect();
             let (reply, again) = run_locked(engine, &mut state, ks, call.cmd, &argv, call.first_arg, Some(now), true);
             // A key that now holds another type serves nobody: the call keeps waiting, as in Redis.
@@ -363,11 +399,11 @@ pub(crate) fn serve_blocked(engine: &Engine, ks: &mut Keyspace, now: i64) {
 }
 
 /// Finds the command (or subcommand) `argv` names and checks its arity.
-fn resolve(argv: &[&[u8]]) -> Result<(&'static Command, usize), Reply> {
+fn resolve(engine: &Engine, argv: &[&[u8]]) -> Result<(&'static Command, usize), Reply> {
     let Some(&name) = argv.first() else {
         return Err(Reply::err("ERR empty command"));
     };
-    let mut cmd = commands::lookup(name).ok_or_else(|| unknown_command(argv))?;
+    let mut cmd = engine.lookup_command(name).ok_or_else(|| unknown_command(argv))?;
     let mut first_arg = 1;
     // A container runs a subcommand; bare, it runs itself only if its arity allows (COMMAND).
     if !cmd.subcommands.is_empty() && (argv.len() >= 2 || !cmd.arity_ok(argv.len())) {
@@ -445,6 +481,25 @@ fn allowed_in_subscriber_mode(cmd: &Command) -> bool {
         cmd.name,
         "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe" | "sunsubscribe" | "ping" | "quit" | "reset"
     )
+}
+
+/// Records a denied command in ACL LOG.
+pub(crate) fn log_denial(
+    engine: &Engine,
+    state: &ClientState,
+    denial: acl::Denial,
+    context: acl::LogContext,
+    cmd: &Command,
+    argv: &[&[u8]],
+) {
+    let (reason, object) = match denial {
+        acl::Denial::Command => (acl::LogReason::Command, cmd.name.to_string()),
+        acl::Denial::Key(i) => (acl::LogReason::Key, String::from_utf8_lossy(argv[i]).into_owned()),
+        acl::Denial::Channel(i) => (acl::LogReason::Channel, String::from_utf8_lossy(argv[i]).into_owned()),
+    };
+    let now = engine.now_ms();
+    let info = commands::describe_client(&state.shared, now);
+    engine.acl.write().log.add(reason, context, object, state.user.clone(), now, info);
 }
 
 /// What a RESP2 client in subscriber mode gets for a command that mode does not allow.

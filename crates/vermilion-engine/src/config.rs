@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 
 use crate::pubsub::OutputLimit;
 
+pub mod rewrite;
+
 /// The engine's and server's settings. Field names follow Redis's option names.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,6 +19,8 @@ pub struct Config {
     pub unixsocketperm: u32,
     pub databases: usize,
     pub requirepass: String,
+    /// File of `user` lines (ACL LOAD / ACL SAVE); empty for none.
+    pub aclfile: String,
     pub hz: u32,
     pub maxclients: u64,
     pub timeout: u64,
@@ -29,9 +33,14 @@ pub struct Config {
     pub notify_keyspace_events: String,
     /// `client-output-buffer-limit` for the normal, replica and pubsub classes.
     pub client_output_buffer_limit: [OutputLimit; 3],
+    /// The data directory. Empty (the default of an engine) keeps the engine in memory only;
+    /// the server sets its working directory, as Redis's `dir .`.
     pub dir: String,
     pub dbfilename: String,
     pub save: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    pub stop_writes_on_bgsave_error: bool,
     pub appendonly: bool,
     pub appendfsync: String,
     pub loglevel: String,
@@ -40,6 +49,25 @@ pub struct Config {
     pub logfile: String,
     pub protected_mode: bool,
     pub active_expire_enabled: bool,
+    /// TLS port (0: no TLS listener) and the files the TLS context is built from.
+    pub tls_port: u16,
+    pub tls_cert_file: String,
+    pub tls_key_file: String,
+    pub tls_ca_cert_file: String,
+    /// Whether TLS clients must present a certificate: `yes`, `no` or `optional`.
+    pub tls_auth_clients: String,
+    /// The TLS versions accepted, e.g. `TLSv1.2 TLSv1.3` (empty: both).
+    pub tls_protocols: String,
+    /// Who may run DEBUG, MODULE, and change protected parameters: `no`, `yes` or `local`.
+    pub enable_debug_command: String,
+    pub enable_module_command: String,
+    pub enable_protected_configs: String,
+    pub daemonize: bool,
+    pub pidfile: String,
+    /// The file this configuration was read from, for `CONFIG REWRITE` (not a parameter).
+    pub config_file: Option<std::path::PathBuf>,
+    /// `rename-command` directives as (command, new name); an empty new name disables the command.
+    pub renamed_commands: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -51,6 +79,7 @@ impl Default for Config {
             unixsocketperm: 0,
             databases: 16,
             requirepass: String::new(),
+            aclfile: String::new(),
             hz: 10,
             maxclients: 10_000,
             timeout: 0,
@@ -66,9 +95,12 @@ impl Default for Config {
                 OutputLimit { hard_bytes: 256 * 1024 * 1024, soft_bytes: 64 * 1024 * 1024, soft_seconds: 60 },
                 OutputLimit::PUBSUB_DEFAULT,
             ],
-            dir: ".".into(),
+            dir: String::new(),
             dbfilename: "dump.rdb".into(),
             save: "3600 1 300 100 60 10000".into(),
+            rdbcompression: true,
+            rdbchecksum: true,
+            stop_writes_on_bgsave_error: true,
             appendonly: false,
             appendfsync: "everysec".into(),
             loglevel: "notice".into(),
@@ -76,6 +108,19 @@ impl Default for Config {
             logfile: String::new(),
             protected_mode: true,
             active_expire_enabled: true,
+            tls_port: 0,
+            tls_cert_file: String::new(),
+            tls_key_file: String::new(),
+            tls_ca_cert_file: String::new(),
+            tls_auth_clients: "yes".into(),
+            tls_protocols: String::new(),
+            enable_debug_command: "no".into(),
+            enable_module_command: "no".into(),
+            enable_protected_configs: "no".into(),
+            daemonize: false,
+            pidfile: String::new(),
+            config_file: None,
+            renamed_commands: Vec::new(),
         }
     }
 }
@@ -162,6 +207,14 @@ fn parse_enum(value: &str, allowed: &[&str]) -> Result<String, String> {
     }
 }
 
+/// Checks a `dbfilename`: a file name, not a path (Redis's rule, so saves stay in `dir`).
+fn parse_dbfilename(value: &str) -> Result<String, String> {
+    if value.contains('/') {
+        return Err("dbfilename can't be a path, just a filename".into());
+    }
+    Ok(value.to_string())
+}
+
 /// Checks a `save` value: pairs of seconds and changes, or an empty string to disable.
 fn parse_save(value: &str) -> Result<String, String> {
     let parts: Vec<&str> = value.split_whitespace().collect();
@@ -241,6 +294,7 @@ pub static PARAMS: &[Param] = &[
         |c, v| c.unixsocketperm = u32::from_str_radix(v, 8).map_err(|_| "argument couldn't be parsed into an integer".to_string())?),
     param!("databases", false, |c| c.databases.to_string(), |c, v| c.databases = parse_uint(v, 1, i32::MAX as u64)? as usize),
     param!("requirepass", true, |c| c.requirepass.clone(), |c, v| c.requirepass = v.to_string()),
+    param!("aclfile", false, |c| c.aclfile.clone(), |c, v| c.aclfile = v.to_string()),
     param!("hz", true, |c| c.hz.to_string(), |c, v| c.hz = parse_uint(v, 0, i32::MAX as u64)?.clamp(1, 500) as u32),
     param!("maxclients", true, |c| c.maxclients.to_string(), |c, v| c.maxclients = parse_uint(v, 1, u32::MAX as u64)?),
     param!("timeout", true, |c| c.timeout.to_string(), |c, v| c.timeout = parse_uint(v, 0, i32::MAX as u64)?),
@@ -253,8 +307,11 @@ pub static PARAMS: &[Param] = &[
     param!("notify-keyspace-events", true, |c| c.notify_keyspace_events.clone(), |c, v| c.notify_keyspace_events = parse_keyspace_events(v)?),
     param!("client-output-buffer-limit", true, |c| describe_output_limits(c), |c, v| parse_output_limits(c, v)?),
     param!("dir", true, |c| c.dir.clone(), |c, v| c.dir = v.to_string()),
-    param!("dbfilename", true, |c| c.dbfilename.clone(), |c, v| c.dbfilename = v.to_string()),
+    param!("dbfilename", true, |c| c.dbfilename.clone(), |c, v| c.dbfilename = parse_dbfilename(v)?),
     param!("save", true, |c| c.save.clone(), |c, v| c.save = parse_save(v)?),
+    param!("rdbcompression", true, |c| yes_no(c.rdbcompression), |c, v| c.rdbcompression = parse_bool(v)?),
+    param!("rdbchecksum", false, |c| yes_no(c.rdbchecksum), |c, v| c.rdbchecksum = parse_bool(v)?),
+    param!("stop-writes-on-bgsave-error", true, |c| yes_no(c.stop_writes_on_bgsave_error), |c, v| c.stop_writes_on_bgsave_error = parse_bool(v)?),
     param!("appendonly", true, |c| yes_no(c.appendonly), |c, v| c.appendonly = parse_bool(v)?),
     param!("appendfsync", true, |c| c.appendfsync.clone(), |c, v| c.appendfsync = parse_enum(v, &["always", "everysec", "no"])?),
     param!("loglevel", true, |c| c.loglevel.clone(), |c, v| c.loglevel = parse_enum(v, &["debug", "verbose", "notice", "warning", "nothing"])?),
@@ -263,7 +320,43 @@ pub static PARAMS: &[Param] = &[
     param!("logfile", false, |c| c.logfile.clone(), |c, v| c.logfile = v.to_string()),
     param!("protected-mode", true, |c| yes_no(c.protected_mode), |c, v| c.protected_mode = parse_bool(v)?),
     param!("active-expire-enabled", true, |c| yes_no(c.active_expire_enabled), |c, v| c.active_expire_enabled = parse_bool(v)?),
+    // The TLS context is built when the server starts listening, so these are fixed from then on.
+    param!("tls-port", false, |c| c.tls_port.to_string(), |c, v| c.tls_port = parse_uint(v, 0, 65535)? as u16),
+    param!("tls-cert-file", false, |c| c.tls_cert_file.clone(), |c, v| c.tls_cert_file = v.to_string()),
+    param!("tls-key-file", false, |c| c.tls_key_file.clone(), |c, v| c.tls_key_file = v.to_string()),
+    param!("tls-ca-cert-file", false, |c| c.tls_ca_cert_file.clone(), |c, v| c.tls_ca_cert_file = v.to_string()),
+    param!("tls-auth-clients", false, |c| c.tls_auth_clients.clone(), |c, v| c.tls_auth_clients = parse_enum(v, &["no", "yes", "optional"])?),
+    param!("tls-protocols", false, |c| c.tls_protocols.clone(), |c, v| c.tls_protocols = parse_tls_protocols(v)?),
+    param!("enable-protected-configs", false, |c| c.enable_protected_configs.clone(), |c, v| c.enable_protected_configs = parse_enum(v, PROTECTED_ACTION)?),
+    param!("enable-debug-command", false, |c| c.enable_debug_command.clone(), |c, v| c.enable_debug_command = parse_enum(v, PROTECTED_ACTION)?),
+    param!("enable-module-command", false, |c| c.enable_module_command.clone(), |c, v| c.enable_module_command = parse_enum(v, PROTECTED_ACTION)?),
+    param!("daemonize", false, |c| yes_no(c.daemonize), |c, v| c.daemonize = parse_bool(v)?),
+    param!("pidfile", false, |c| c.pidfile.clone(), |c, v| c.pidfile = v.to_string()),
 ];
+
+/// Directives a config file or the command line may hold besides parameters.
+pub static FILE_ONLY_DIRECTIVES: &[&str] = &["rename-command"];
+
+/// Alternative names of parameters, as (alias, parameter): `CONFIG REWRITE` writes the parameter's own name.
+pub static ALIASES: &[(&str, &str)] = &[("lua-time-limit", "busy-reply-threshold")];
+
+/// Parameters an `enable-protected-configs` gate keeps from `CONFIG SET`: changing them lets a
+/// client write files where it chooses.
+pub static PROTECTED_PARAMS: &[&str] = &["dir", "dbfilename"];
+
+/// The values of the `enable-*` gates: nobody, everybody, or only local connections.
+const PROTECTED_ACTION: &[&str] = &["no", "yes", "local"];
+
+/// Checks `tls-protocols`: TLS versions Vermilion can speak, as OpenSSL names them.
+fn parse_tls_protocols(value: &str) -> Result<String, String> {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    for word in &words {
+        if !["tlsv1.2", "tlsv1.3"].contains(&word.to_ascii_lowercase().as_str()) {
+            return Err(format!("Unsupported TLS protocol '{word}': Vermilion speaks TLSv1.2 and TLSv1.3"));
+        }
+    }
+    Ok(words.join(" "))
+}
 
 /// Looks a parameter up by name, case-insensitively.
 pub fn find_param(name: &str) -> Option<&'static Param> {
@@ -300,9 +393,50 @@ impl Config {
             if name.starts_with('#') {
                 continue;
             }
-            self.set(name, &args.join(" ")).map_err(|e| format!("line {}: '{}': {e}", number + 1, line.trim()))?;
+            self.apply_directive(name, args).map_err(|e| format!("line {}: '{}': {e}", number + 1, line.trim()))?;
         }
         Ok(())
+    }
+
+    /// Applies one directive of a config file or the command line: a parameter, or a directive
+    /// only those accept (`rename-command`).
+    pub fn apply_directive(&mut self, name: &str, args: &[String]) -> Result<(), String> {
+        if name.eq_ignore_ascii_case("rename-command") {
+            return self.rename_command(args);
+        }
+        self.set(name, &args.join(" ")).map_err(|e| e.to_string())
+    }
+
+    /// `rename-command <command> <new name>`; an empty new name disables the command.
+    fn rename_command(&mut self, args: &[String]) -> Result<(), String> {
+        let [command, new_name] = args else {
+            return Err("wrong number of arguments for rename-command".into());
+        };
+        let command = command.to_ascii_lowercase();
+        let new_name = new_name.to_ascii_lowercase();
+        let renamed_away = |name: &str| self.renamed_commands.iter().any(|(from, _)| from == name);
+        let known = crate::commands::lookup(command.as_bytes()).is_some_and(|_| !renamed_away(&command))
+            || self.renamed_commands.iter().any(|(_, to)| *to == command);
+        if !known {
+            return Err("No such command in rename-command".into());
+        }
+        let taken = self.renamed_commands.iter().any(|(_, to)| *to == new_name)
+            || crate::commands::lookup(new_name.as_bytes()).is_some_and(|_| !renamed_away(&new_name));
+        if !new_name.is_empty() && taken {
+            return Err("Target command name already exists".into());
+        }
+        // Renaming a renamed command again renames the original.
+        match self.renamed_commands.iter_mut().find(|(_, to)| *to == command) {
+            Some(entry) => entry.1 = new_name,
+            None => self.renamed_commands.push((command, new_name)),
+        }
+        Ok(())
+    }
+
+    /// Whether the `enable-*` gate `setting` (`no`, `yes`, `local`) lets a client through;
+    /// `is_local` tells whether it connected over loopback or a unix socket.
+    pub fn allows_protected_action(setting: &str, is_local: bool) -> bool {
+        setting == "yes" || (setting == "local" && is_local)
     }
 
     /// Renders every parameter as `name value` lines, in table order.
@@ -316,7 +450,7 @@ impl Config {
 }
 
 /// Splits a config line into words, honouring double and single quotes like Redis's `sdssplitargs`.
-fn split_config_line(line: &str) -> Result<Vec<String>, String> {
+pub(crate) fn split_config_line(line: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut chars = line.trim().chars().peekable();
     while let Some(&c) = chars.peek() {

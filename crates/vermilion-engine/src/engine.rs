@@ -22,6 +22,8 @@ use crate::pubsub::LiveSettings;
 pub enum EngineError {
     InvalidConfig(String),
     Io(std::io::Error),
+    /// The data directory is locked by another engine, or its RDB file cannot be loaded.
+    Persistence(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -29,6 +31,7 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::InvalidConfig(msg) => write!(f, "invalid configuration: {msg}"),
             EngineError::Io(e) => write!(f, "{e}"),
+            EngineError::Persistence(msg) => write!(f, "{msg}"),
         }
     }
 }
@@ -61,8 +64,11 @@ struct StopSignal {
 pub struct Engine {
     pub(crate) keyspace: Mutex<Keyspace>,
     pub(crate) config: RwLock<Config>,
-    /// Cached from `requirepass` so the per-command gate reads no lock.
+    /// Whether new clients must authenticate (the default user has a password or is off),
+    /// cached so the per-command gate reads no lock.
     pub(crate) auth_required: AtomicBool,
+    /// Users and their permissions.
+    pub(crate) acl: RwLock<crate::acl::Acl>,
     /// Keyspace event classes and pub/sub output limits, read by publishers without the config lock.
     pubsub_settings: Arc<LiveSettings>,
     pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
@@ -73,12 +79,55 @@ pub struct Engine {
     /// The system clock as of the last background tick: for access times and idle times, which
     /// need no better than the tick's resolution (Redis's cached LRU clock).
     coarse_ms: std::sync::atomic::AtomicI64,
-    pub(crate) started_ms: i64,
     pub(crate) started: Instant,
     pub(crate) run_id: String,
     pub stats: EngineStats,
     stop: Arc<StopSignal>,
     background: Mutex<Option<JoinHandle<()>>>,
+    /// RDB files: loading, saving, save points.
+    pub(crate) persistence: crate::persist::Persistence,
+    /// Command names changed by `rename-command`, if any.
+    renamed_commands: Option<RenamedCommands>,
+    /// What the network servers on this engine do when a client sends SHUTDOWN.
+    shutdown_listeners: Mutex<Vec<(u64, ShutdownListener)>>,
+    next_listener_id: AtomicU64,
+}
+
+/// Told that a client asked for SHUTDOWN (after the save it asked for succeeded).
+pub type ShutdownListener = Arc<dyn Fn() + Send + Sync>;
+
+/// The command table as `rename-command` left it: names taken away, and new names.
+struct RenamedCommands {
+    hidden: ahash::AHashSet<Vec<u8>>,
+    added: ahash::AHashMap<Vec<u8>, &'static crate::commands::Command>,
+}
+
+impl RenamedCommands {
+    fn new(renames: &[(String, String)]) -> Option<Self> {
+        if renames.is_empty() {
+            return None;
+        }
+        let mut table = RenamedCommands { hidden: Default::default(), added: Default::default() };
+        for (from, to) in renames {
+            let Some(cmd) = crate::commands::lookup(from.as_bytes()) else { continue };
+            table.hidden.insert(from.as_bytes().to_vec());
+            if !to.is_empty() {
+                table.added.insert(to.as_bytes().to_vec(), cmd);
+            }
+        }
+        Some(table)
+    }
+
+    fn lookup(&self, name: &[u8]) -> Option<&'static crate::commands::Command> {
+        let lowered = name.to_ascii_lowercase();
+        if let Some(cmd) = self.added.get(&lowered) {
+            return Some(cmd);
+        }
+        if self.hidden.contains(&lowered) {
+            return None;
+        }
+        crate::commands::lookup(name)
+    }
 }
 
 impl Engine {
@@ -93,25 +142,32 @@ impl Engine {
             return Err(EngineError::InvalidConfig("databases must be at least 1".into()));
         }
         let started_ms = clock.now_ms();
+        let config_renames = config.renamed_commands.clone();
+        let acl = initial_acl(&config)?;
         let pubsub_settings = Arc::new(LiveSettings::default());
         apply_live_settings(&config, &pubsub_settings);
         let engine = Arc::new(Engine {
             keyspace: Mutex::new(Keyspace::new(config.databases, Arc::clone(&pubsub_settings))),
             pubsub_settings,
-            auth_required: AtomicBool::new(!config.requirepass.is_empty()),
+            auth_required: AtomicBool::new(acl.default_requires_auth()),
+            acl: RwLock::new(acl),
             config: RwLock::new(config),
             clients: Mutex::new(BTreeMap::new()),
             script_status: Arc::default(),
             next_client_id: AtomicU64::new(1),
             coarse_ms: std::sync::atomic::AtomicI64::new(started_ms),
             clock,
-            started_ms,
             started: Instant::now(),
             run_id: random_run_id(),
             stats: EngineStats::default(),
             stop: Arc::new(StopSignal::default()),
             background: Mutex::new(None),
+            persistence: crate::persist::Persistence::new(started_ms),
+            renamed_commands: RenamedCommands::new(&config_renames),
+            shutdown_listeners: Mutex::new(Vec::new()),
+            next_listener_id: AtomicU64::new(1),
         });
+        crate::persist::Persistence::open(&engine).map_err(EngineError::Persistence)?;
         let handle = spawn_background(Arc::downgrade(&engine), Arc::clone(&engine.stop))?;
         *engine.background.lock() = Some(handle);
         Ok(engine)
@@ -139,7 +195,11 @@ impl Engine {
     pub fn set_config(&self, name: &str, value: &str) -> Result<(), crate::config::ConfigError> {
         let mut config = self.config.write();
         config.set_at_runtime(name, value)?;
-        self.auth_required.store(!config.requirepass.is_empty(), Ordering::Relaxed);
+        if name.eq_ignore_ascii_case("requirepass") {
+            let mut acl = self.acl.write();
+            acl.set_requirepass(&config.requirepass);
+            self.auth_required.store(acl.default_requires_auth(), Ordering::Relaxed);
+        }
         apply_live_settings(&config, &self.pubsub_settings);
         Ok(())
     }
@@ -183,8 +243,14 @@ impl Engine {
         self.keyspace.lock().dbs.get(db).map_or(0, |d| d.len())
     }
 
-    /// Stops background work. Clients keep working; expired keys are then reclaimed lazily.
+    /// Stops background work, then saves the data if the engine persists and has save points
+    /// (as Redis does on shutdown). Clients keep working; expired keys are then reclaimed lazily.
     pub fn shutdown(&self) {
+        self.stop_background();
+        crate::persist::Persistence::close(self);
+    }
+
+    fn stop_background(&self) {
         *self.stop.stopped.lock() = true;
         self.stop.wake.notify_all();
         if let Some(handle) = self.background.lock().take() {
@@ -211,10 +277,67 @@ impl Engine {
     }
 }
 
+/// Commands by name, and the way out: SHUTDOWN.
+impl Engine {
+    /// The command a client's `argv[0]` names, after `rename-command`.
+    pub fn lookup_command(&self, name: &[u8]) -> Option<&'static crate::commands::Command> {
+        match &self.renamed_commands {
+            None => crate::commands::lookup(name),
+            Some(renamed) => renamed.lookup(name),
+        }
+    }
+
+    /// Whether a client that has not authenticated must (the default user has a password).
+    /// Protected mode only turns non-local clients away when it does not.
+    pub fn requires_auth(&self) -> bool {
+        self.auth_required.load(Ordering::Relaxed)
+    }
+
+    /// Registers what a network server does when one of its clients sends SHUTDOWN; returns an
+    /// id for [`Engine::remove_shutdown_listener`].
+    pub fn add_shutdown_listener(&self, listener: ShutdownListener) -> u64 {
+        let id = self.next_listener_id.fetch_add(1, Ordering::Relaxed);
+        self.shutdown_listeners.lock().push((id, listener));
+        id
+    }
+
+    pub fn remove_shutdown_listener(&self, id: u64) {
+        self.shutdown_listeners.lock().retain(|(listener_id, _)| *listener_id != id);
+    }
+
+    /// Whether some network server would stop on SHUTDOWN.
+    pub(crate) fn has_shutdown_listeners(&self) -> bool {
+        !self.shutdown_listeners.lock().is_empty()
+    }
+
+    /// Tells every server on this engine that a client asked for SHUTDOWN. Listeners must not
+    /// block: SHUTDOWN calls them with the keyspace locked.
+    pub(crate) fn request_shutdown(&self) {
+        let listeners: Vec<ShutdownListener> = self.shutdown_listeners.lock().iter().map(|(_, l)| Arc::clone(l)).collect();
+        for listener in listeners {
+            listener();
+        }
+    }
+
+    /// Gets the data ready for the process to exit: saves a snapshot when `save` says so
+    /// (`None`: when `save` points are configured, as Redis does on SIGTERM). Called by
+    /// SHUTDOWN and by the server on SIGTERM; an error means the server should keep running.
+    pub fn prepare_shutdown(&self, save: Option<bool>) -> Result<(), String> {
+        let mut ks = self.keyspace.lock();
+        self.prepare_shutdown_locked(&mut ks, save)
+    }
+
+    /// [`Engine::prepare_shutdown`] with the keyspace already locked (SHUTDOWN's handler).
+    pub(crate) fn prepare_shutdown_locked(&self, ks: &mut Keyspace, save: Option<bool>) -> Result<(), String> {
+        crate::persist::Persistence::prepare_shutdown(self, ks, save)
+    }
+}
+
 impl Drop for Engine {
     fn drop(&mut self) {
         *self.stop.stopped.lock() = true;
         self.stop.wake.notify_all();
+        crate::persist::Persistence::close(self);
     }
 }
 
@@ -227,6 +350,7 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
                 e.coarse_ms.store(e.clock.now_ms(), Ordering::Relaxed);
                 e.run_expire_cycle();
                 crate::expire::rehash_idle_tables(&mut e.keyspace.lock());
+                crate::persist::Persistence::tick(&e);
                 let hz = e.config.read().hz.max(1);
                 hz
             }
@@ -241,6 +365,22 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
             return;
         }
     })
+}
+
+/// The users an engine starts with: those of `aclfile` if set, with `requirepass` as the default
+/// user's password.
+fn initial_acl(config: &Config) -> Result<crate::acl::Acl, EngineError> {
+    let mut acl = if config.aclfile.is_empty() {
+        crate::acl::Acl::default()
+    } else {
+        let text = std::fs::read_to_string(&config.aclfile)
+            .map_err(|e| EngineError::InvalidConfig(format!("cannot read aclfile '{}': {e}", config.aclfile)))?;
+        crate::commands::parse_acl_file(&text).map_err(|e| EngineError::InvalidConfig(format!("aclfile '{}'{e}", config.aclfile)))?
+    };
+    if !config.requirepass.is_empty() {
+        acl.set_requirepass(&config.requirepass);
+    }
+    Ok(acl)
 }
 
 /// Copies the settings publishers read on every delivery out of the configuration.

@@ -6,7 +6,8 @@
 //!
 //! With what is left of the budget it reclaims hash fields past their TTL: it walks the hashes
 //! listed as having field TTLs, a few at a time, deleting their due fields (and a hash with its
-//! last field), and forgets listed keys that no longer hold such a hash.
+//! last field, publishing `hexpired` and `del` as Redis does), and forgets listed keys that no
+//! longer hold such a hash.
 
 use std::time::{Duration, Instant};
 
@@ -100,6 +101,7 @@ struct FieldVisit {
 }
 
 fn visit_hash_with_field_ttls(db: &mut Db, key: &[u8], now_ms: i64) -> FieldVisit {
+    db.preserve(key);
     let Some(Entry { value: Value::Hash(hash), .. }) = db.keys.get_mut(key) else {
         return FieldVisit { reclaimed: 0, key_deleted: false, still_listed: false };
     };
@@ -135,8 +137,14 @@ fn expire_hash_fields(ks: &mut Keyspace, now_ms: i64, started: Instant, budget: 
             for key in &visiting {
                 let visit = visit_hash_with_field_ttls(db, key, now_ms);
                 if visit.reclaimed > 0 {
-                    // Watchers see the hash change, as Redis signals a field expiry.
+                    // One `hexpired` per visit, then `del` if the hash went; watchers and
+                    // tracking clients see the key change, as Redis signals a field expiry.
+                    ks.pubsub.notify_keyspace_event(class::HASH, "hexpired", key, index, now_ms);
+                    if visit.key_deleted {
+                        ks.pubsub.notify_keyspace_event(class::GENERIC, "del", key, index, now_ms);
+                    }
                     ks.watched.touch(index, key);
+                    ks.tracking.invalidate(key, None);
                 }
                 deleted += usize::from(visit.key_deleted);
                 if !visit.still_listed {

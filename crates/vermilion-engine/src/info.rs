@@ -128,12 +128,9 @@ fn memory(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
 }
 
 fn persistence(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
-    f.add("loading", 0);
-    f.add("async_loading", 0);
-    f.add("rdb_changes_since_last_save", ks.dirty);
-    f.add("rdb_bgsave_in_progress", 0);
-    f.add("rdb_last_save_time", engine.started_ms / 1000);
-    f.add("rdb_last_bgsave_status", "ok");
+    for (name, value) in engine.persistence.info_fields(ks) {
+        f.add(name, value);
+    }
     f.add("aof_enabled", 0);
     f.add("aof_rewrite_in_progress", 0);
 }

@@ -55,6 +55,8 @@ pub struct Db {
     pub hashes_with_field_ttls: Dict<()>,
     /// Where the field expiry cycle resumes its scan of `hashes_with_field_ttls`.
     pub field_expire_cursor: u64,
+    /// This database's part in a snapshot under way (BGSAVE), if any.
+    pub snapshot: Option<Box<crate::persist::snapshot::DbSnapshot>>,
 }
 
 impl Db {
@@ -79,9 +81,19 @@ impl Db {
         self.expire_of(key).is_some_and(|when| when <= now_ms)
     }
 
+    /// Called before anything changes `key` (its value, its expiry, whether it exists): a
+    /// snapshot under way first saves the key's bucket as it was. Without one, a single check.
+    #[inline]
+    pub fn preserve(&mut self, key: &[u8]) {
+        if let Some(snapshot) = &mut self.snapshot {
+            snapshot.save_bucket_of(key, &mut self.keys, &self.expires);
+        }
+    }
+
     /// Deletes a key and its expiry. Returns whether it existed.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let (_, entry) = self.keys.remove(key)?;
+        self.preserve(key);
+        let entry = self.keys.remove(key)?;
         if !self.expires.is_empty() {
             self.expires.remove(key);
         }
@@ -89,12 +101,17 @@ impl Db {
     }
 
     pub fn set_expire(&mut self, key: &[u8], when_ms: i64) {
+        self.preserve(key);
         self.expires.insert(key, when_ms);
     }
 
     /// Removes a key's expiry; returns whether it had one.
     pub fn persist(&mut self, key: &[u8]) -> bool {
-        !self.expires.is_empty() && self.expires.remove(key).is_some()
+        if self.expires.is_empty() {
+            return false;
+        }
+        self.preserve(key);
+        self.expires.remove(key).is_some()
     }
 
     /// Lists `key` for the active expiry of fields if it holds a hash with field TTLs (called
@@ -107,6 +124,10 @@ impl Db {
     }
 
     pub fn clear(&mut self) {
+        if let Some(snapshot) = &mut self.snapshot {
+            // The snapshot takes the tables as they are and finishes saving them itself.
+            snapshot.detach(&mut self.keys, &mut self.expires);
+        }
         self.keys.clear();
         self.expires.clear();
         self.hashes_with_field_ttls.clear();

@@ -3,6 +3,7 @@
 //! Every face reaches the data through one seam:
 //! [`Engine::open`] → [`Engine::connect`] → [`Client::execute`] → [`Reply`].
 
+pub mod acl;
 pub mod alloc;
 pub mod blocking;
 mod client;
@@ -30,7 +31,7 @@ pub use blocking::Waiter;
 pub use client::{Client, ClientKind, ClientShared, ConnectionInfo, Outcome};
 pub use clock::Clock;
 pub use config::{Config, ConfigError};
-pub use engine::{Engine, EngineError, EngineStats};
+pub use engine::{Engine, EngineError, EngineStats, ShutdownListener};
 pub use reply::Reply;
 
 /// The Redis version Vermilion behaves as (what HELLO and INFO report as `redis_version`).

@@ -2,8 +2,11 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use common::*;
-use vermilion_engine::{Client, Reply};
+use vermilion_engine::{Client, ConnectionInfo, Engine, Reply};
 
 const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
 /// The manual clock's start (see `common::setup`), in ms and in seconds.
@@ -398,4 +401,196 @@ fn commands_are_declared_like_redis() {
         assert_eq!(fields[0], bulk(name));
         assert_eq!(fields[1], int(arity));
     }
+}
+
+// Keyspace events (Redis 7.4's: `hexpire`, `hpersist`, `hexpired`, and `hdel` / `del` where
+// fields or the key go).
+
+/// Turns keyevent notifications of every class (and `new`) on, and subscribes a second client of
+/// `e` to every keyspace and keyevent channel. Active expiry runs only if `active_expiry`, so a
+/// test knows which path reclaims fields.
+fn listen(e: &Arc<Engine>, c: &mut Client, active_expiry: bool) -> Client {
+    assert_eq!(run(c, "CONFIG SET notify-keyspace-events EAn"), ok());
+    let switch = if active_expiry { "yes" } else { "no" };
+    assert_eq!(run(c, &format!("CONFIG SET active-expire-enabled {switch}")), ok());
+    let mut listener = e.connect(ConnectionInfo::embedded("listener"));
+    run(&mut listener, "PSUBSCRIBE __key*__:*");
+    listener.mailbox().drain();
+    listener
+}
+
+/// The keyevent notifications `listener` got since the last call, each as "event key".
+fn events(listener: &Client) -> Vec<String> {
+    let text = |reply: &Reply| match reply {
+        Reply::Bulk(bytes) => String::from_utf8(bytes.clone()).unwrap(),
+        other => panic!("not a bulk: {other:?}"),
+    };
+    listener
+        .mailbox()
+        .drain()
+        .iter()
+        .map(|message| {
+            let (Reply::Push(parts) | Reply::Array(parts)) = message else { panic!("not a message: {message:?}") };
+            assert_eq!(text(&parts[0]), "pmessage");
+            let event = text(&parts[2]).strip_prefix("__keyevent@0__:").expect("a keyevent channel of db 0").to_string();
+            format!("{event} {}", text(&parts[3]))
+        })
+        .collect()
+}
+
+#[test]
+fn hexpire_and_hpersist_publish_their_events() {
+    let (e, mut c) = setup();
+    let listener = listen(&e, &mut c, false);
+    fill(&mut c, "h", &["a", "b", "c", "d"]);
+    assert_eq!(events(&listener), ["new h", "hset h", "hset h", "hset h", "hset h"]);
+
+    run(&mut c, "HEXPIRE h 100 FIELDS 2 a nosuch");
+    assert_eq!(events(&listener), ["hexpire h"]);
+    // Nothing changed, nothing published.
+    run(&mut c, "HEXPIRE h 50 NX FIELDS 1 a");
+    run(&mut c, "HEXPIRE h 50 FIELDS 1 nosuch");
+    run(&mut c, "HEXPIRE nokey 50 FIELDS 1 a");
+    run(&mut c, "HPERSIST h FIELDS 2 b nosuch");
+    run(&mut c, "HTTL h FIELDS 1 a");
+    assert_eq!(events(&listener), Vec::<String>::new());
+
+    assert_eq!(run(&mut c, "HPERSIST h FIELDS 2 a b"), ints(&[1, -1]));
+    assert_eq!(events(&listener), ["hpersist h"]);
+    // A time in the past deletes fields: one `hdel` for the command, then `del` with the last.
+    run(&mut c, "HEXPIRE h 100 FIELDS 1 a");
+    events(&listener);
+    assert_eq!(run(&mut c, "HEXPIRE h 0 FIELDS 2 a b"), ints(&[2, 2]));
+    assert_eq!(events(&listener), ["hdel h"]);
+    assert_eq!(run(&mut c, "HPEXPIREAT h 1 FIELDS 2 c d"), ints(&[2, 2]));
+    assert_eq!(events(&listener), ["hdel h", "del h"]);
+    assert_eq!(run(&mut c, "EXISTS h"), int(0));
+}
+
+#[test]
+fn lazily_reclaimed_fields_publish_hexpired() {
+    let (e, mut c) = setup();
+    let listener = listen(&e, &mut c, false);
+    fill(&mut c, "h", &["a", "b", "c", "d", "live"]);
+    run(&mut c, "HSET h n 5");
+    run(&mut c, "HPEXPIRE h 100 FIELDS 5 a b c d n");
+    e.advance_time(101);
+    events(&listener);
+
+    // Reading past expired fields, or their TTLs, reclaims nothing.
+    for line in ["HLEN h", "HKEYS h", "HVALS h", "HGETALL h", "HSCAN h 0", "HTTL h FIELDS 1 a", "HEXISTS h live"] {
+        run(&mut c, line);
+    }
+    assert_eq!(events(&listener), Vec::<String>::new());
+
+    // Naming an expired field reclaims it: one `hexpired` per command.
+    assert_eq!(run(&mut c, "HGET h a"), Reply::Null);
+    assert_eq!(events(&listener), ["hexpired h"]);
+    assert_eq!(run(&mut c, "HMGET h b c live"), Reply::Array(vec![Reply::Null, Reply::Null, bulk("v-live")]));
+    assert_eq!(events(&listener), ["hexpired h"]);
+    // A write starts the field over after publishing its expiry.
+    assert_eq!(run(&mut c, "HINCRBY h n 1"), int(1));
+    assert_eq!(events(&listener), ["hexpired h", "hincrby h"]);
+    // HEXPIRE reclaims a field past its time, then sets the others.
+    assert_eq!(run(&mut c, "HEXPIRE h 100 FIELDS 2 d live"), ints(&[-2, 1]));
+    assert_eq!(events(&listener), ["hexpired h", "hexpire h"]);
+    assert_eq!(run(&mut c, "HLEN h"), int(2));
+
+    // The last field takes the key with it; a write then creates it anew.
+    fill(&mut c, "k", &["x"]);
+    run(&mut c, "HPEXPIRE k 10 FIELDS 1 x");
+    e.advance_time(11);
+    events(&listener);
+    assert_eq!(run(&mut c, "HSETNX k x again"), int(1));
+    assert_eq!(events(&listener), ["hexpired k", "del k", "new k", "hset k"]);
+    run(&mut c, "HPEXPIRE k 10 FIELDS 1 x");
+    e.advance_time(11);
+    events(&listener);
+    assert_eq!(run(&mut c, "HSTRLEN k x"), int(0));
+    assert_eq!(events(&listener), ["hexpired k", "del k"]);
+
+    // HRANDFIELD reclaims every expired field first, with one event.
+    fill(&mut c, "r", &["a", "b", "c"]);
+    run(&mut c, "HPEXPIRE r 10 FIELDS 2 a b");
+    e.advance_time(11);
+    events(&listener);
+    assert_eq!(run(&mut c, "HRANDFIELD r"), bulk("c"));
+    assert_eq!(events(&listener), ["hexpired r"]);
+    run(&mut c, "HPEXPIRE r 10 FIELDS 1 c");
+    e.advance_time(11);
+    events(&listener);
+    assert_eq!(run(&mut c, "HRANDFIELD r 2"), Reply::Array(vec![]));
+    assert_eq!(events(&listener), ["hexpired r", "del r"]);
+}
+
+#[test]
+fn hdel_and_hset_on_expired_fields_publish_no_hexpired() {
+    let (e, mut c) = setup();
+    let listener = listen(&e, &mut c, false);
+    fill(&mut c, "h", &["a", "b"]);
+    run(&mut c, "HPEXPIRE h 10 FIELDS 2 a b");
+    e.advance_time(11);
+    events(&listener);
+    // Until reclaimed, an expired field is deleted and overwritten like any other, as in Redis.
+    assert_eq!(run(&mut c, "HSET h a new"), int(0));
+    assert_eq!(events(&listener), ["hset h"]);
+    assert_eq!(run(&mut c, "HDEL h a b"), int(2));
+    assert_eq!(events(&listener), ["hdel h", "del h"]);
+}
+
+#[test]
+fn actively_reclaimed_fields_publish_hexpired() {
+    let (e, mut c) = setup();
+    let listener = listen(&e, &mut c, true);
+    fill(&mut c, "gone", &["a", "b"]);
+    fill(&mut c, "kept", &["a", "b"]);
+    run(&mut c, "HPEXPIRE gone 10 FIELDS 2 a b");
+    run(&mut c, "HPEXPIRE kept 10 FIELDS 1 a");
+    e.advance_time(11);
+    events(&listener);
+    // HLEN and EXISTS reclaim nothing, so only the cycle can take these fields.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while run(&mut c, "EXISTS gone") != int(0) || run(&mut c, "HLEN kept") != int(1) {
+        assert!(Instant::now() < deadline, "active expiry did not reclaim the fields");
+        e.run_expire_cycle();
+    }
+    let published = events(&listener);
+    let of = |key: &str| published.iter().filter(|ev| ev.ends_with(&format!(" {key}"))).cloned().collect::<Vec<_>>();
+    assert_eq!(of("gone"), ["hexpired gone", "del gone"]);
+    assert_eq!(of("kept"), ["hexpired kept"]);
+    assert_eq!(published.len(), 3);
+}
+
+#[test]
+fn sort_patterns_do_not_see_expired_hash_fields() {
+    let (e, mut c) = setup();
+    let listener = listen(&e, &mut c, false);
+    run(&mut c, "RPUSH l 1 2 3");
+    run(&mut c, "HSET w_1 weight 3 name one");
+    run(&mut c, "HSET w_2 weight 1 name two");
+    run(&mut c, "HSET w_3 weight 2 name three");
+    run(&mut c, "HPEXPIRE w_2 100 FIELDS 1 weight");
+    run(&mut c, "HPEXPIRE w_3 100 FIELDS 1 name");
+    let by_weight = "SORT l BY w_*->weight GET # GET w_*->name";
+    let fresh = Reply::Array(vec![bulk("2"), bulk("two"), bulk("3"), bulk("three"), bulk("1"), bulk("one")]);
+    assert_eq!(run(&mut c, by_weight), fresh);
+    e.advance_time(101);
+    events(&listener);
+
+    // w_2 weighs nothing (0) once its weight expired; w_3 has no name left.
+    let expired = Reply::Array(vec![bulk("2"), bulk("two"), bulk("3"), Reply::Null, bulk("1"), bulk("one")]);
+    assert_eq!(run(&mut c, by_weight), expired);
+    // The fields were reclaimed as they were read: weights first, then names.
+    assert_eq!(events(&listener), ["hexpired w_2", "hexpired w_3"]);
+    assert_eq!(run(&mut c, "HLEN w_2"), int(1));
+    assert_eq!(run(&mut c, "HLEN w_3"), int(1));
+
+    // SORT_RO reclaims too, and a hash goes with its last field.
+    run(&mut c, "HSET s_1 f v");
+    run(&mut c, "HPEXPIRE s_1 10 FIELDS 1 f");
+    e.advance_time(11);
+    events(&listener);
+    assert_eq!(run(&mut c, "SORT_RO l BY nosort GET s_*->f LIMIT 0 1"), Reply::Array(vec![Reply::Null]));
+    assert_eq!(events(&listener), ["hexpired s_1", "del s_1"]);
+    assert_eq!(run(&mut c, "EXISTS s_1"), int(0));
 }

@@ -97,7 +97,7 @@ fn setinfo(ctx: &mut Ctx) -> CmdResult {
 
 /// One `CLIENT LIST` line, with Redis's field names and order. Buffer figures Vermilion does not
 /// keep per client are reported as 0.
-fn describe(client: &ClientShared, now_ms: i64) -> String {
+pub(crate) fn describe(client: &ClientShared, now_ms: i64) -> String {
     let mut line = String::with_capacity(256);
     let name = String::from_utf8_lossy(&client.name.lock()).into_owned();
     let (lib_name, lib_ver) = client.lib.lock().clone();
@@ -125,7 +125,7 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
         line,
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} psub={psub} ssub={ssub} multi={} \
          qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem={} tot-mem=0 events=r \
-         cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+         cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
         client.id,
         client.info.addr,
         client.info.laddr,
@@ -139,6 +139,7 @@ fn describe(client: &ClientShared, now_ms: i64) -> String {
         client.mailbox.len(),
         client.mailbox.bytes(),
         cmd,
+        client.user.lock(),
         client.resp.load(Ordering::Relaxed),
         lib_name,
         lib_ver,
@@ -215,7 +216,7 @@ impl KillFilter {
         self.id.is_none_or(|id| id == client.id)
             && self.addr.as_deref().is_none_or(|a| a == client.info.addr)
             && self.laddr.as_deref().is_none_or(|a| a == client.info.laddr)
-            && self.user.as_deref().is_none_or(|u| u == "default")
+            && self.user.as_deref().is_none_or(|u| *client.user.lock() == *u)
             && self.kind.as_deref().is_none_or(|t| t == "normal")
             && self.max_age.is_none_or(|age| (now_ms - client.created_ms) / 1000 >= age)
             && !(self.skip_me && client.id == me)

@@ -55,21 +55,27 @@ fn echo(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::bulk(ctx.args.bytes()?))
 }
 
-/// Checks a password for a user. Only the `default` user exists until ACLs arrive; its password
-/// is `requirepass`, and without one it is `nopass` (any password works), as in Redis. The
-/// comparison takes the same time wherever the first difference is.
-fn check_password(ctx: &Ctx, user: &[u8], password: &[u8]) -> bool {
-    let config = ctx.engine.config.read();
-    let expected = config.requirepass.as_bytes();
-    user == b"default" && (expected.is_empty() || constant_time_eq(expected, password))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        diff |= usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0));
+/// Authenticates the client as `user` if the password opens it (see `AclUser::accepts`); a
+/// failure is recorded in ACL LOG and answered with WRONGPASS.
+fn authenticate(ctx: &mut Ctx, user: &[u8], password: &[u8], command: &str) -> Result<(), Reply> {
+    let name = String::from_utf8_lossy(user).into_owned();
+    let found = ctx.engine.acl.read().user(&name).cloned();
+    match found {
+        Some(acl_user) if acl_user.accepts(password) => {
+            ctx.client.authenticated = true;
+            *ctx.client.shared().user.lock() = name.clone();
+            ctx.client.user = name;
+            ctx.client.acl_user = acl_user;
+            Ok(())
+        }
+        _ => {
+            let now = ctx.engine.now_ms();
+            let info = super::describe_client(ctx.client.shared(), now);
+            let (reason, context) = (crate::acl::LogReason::Auth, crate::acl::LogContext::TopLevel);
+            ctx.engine.acl.write().log.add(reason, context, command.into(), name, now, info);
+            Err(WRONGPASS)
+        }
     }
-    diff == 0
 }
 
 const WRONGPASS: Reply = Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
@@ -84,13 +90,8 @@ fn auth(ctx: &mut Ctx) -> CmdResult {
     if ctx.args.argv().len() == 2 && !ctx.engine.auth_required.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(Reply::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
-    if check_password(ctx, user, password) {
-        ctx.client.authenticated = true;
-        ctx.client.user = String::from_utf8_lossy(user).into_owned();
-        Ok(Reply::OK)
-    } else {
-        Err(WRONGPASS)
-    }
+    authenticate(ctx, user, password, "AUTH")?;
+    Ok(Reply::OK)
 }
 
 /// HELLO [protover [AUTH username password] [SETNAME clientname]]
@@ -118,11 +119,7 @@ fn hello(ctx: &mut Ctx) -> CmdResult {
         }
     }
     if let Some((user, password)) = credentials {
-        if !check_password(ctx, user, password) {
-            return Err(WRONGPASS);
-        }
-        ctx.client.authenticated = true;
-        ctx.client.user = String::from_utf8_lossy(user).into_owned();
+        authenticate(ctx, user, password, "HELLO")?;
     }
     if !ctx.client.authenticated && ctx.engine.auth_required.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(Reply::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
@@ -176,6 +173,8 @@ fn reset(ctx: &mut Ctx) -> CmdResult {
     ctx.client.set_resp(2);
     ctx.client.shared().name.lock().clear();
     ctx.client.user = "default".into();
+    *ctx.client.shared().user.lock() = "default".into();
+    ctx.client.acl_user = std::sync::Arc::clone(ctx.engine.acl.read().default_user());
     ctx.client.authenticated = !ctx.engine.auth_required.load(std::sync::atomic::Ordering::Relaxed);
     Ok(Reply::Simple(Cow::Borrowed("RESET")))
 }

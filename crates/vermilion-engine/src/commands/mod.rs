@@ -6,8 +6,11 @@
 
 pub mod table;
 
+mod acl_cmd;
+pub(crate) use acl_cmd::parse_acl_file;
 mod args;
 mod client_cmd;
+pub(crate) use client_cmd::describe as describe_client;
 mod client_tracking;
 mod geo;
 mod bitmap;
@@ -19,6 +22,7 @@ mod hll;
 mod introspection;
 mod keys;
 mod list;
+mod persistence;
 mod pubsub;
 pub mod scripting;
 mod server;
@@ -60,9 +64,11 @@ fn families() -> impl Iterator<Item = &'static Command> {
         function::COMMANDS,
         keys::COMMANDS,
         tx::COMMANDS,
+        acl_cmd::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,
+        persistence::COMMANDS,
         client_cmd::COMMANDS,
         introspection::COMMANDS,
     ]
@@ -76,6 +82,23 @@ pub fn may_run_scripts(name: &[u8]) -> bool {
     ["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "exec"]
         .iter()
         .any(|script| name.eq_ignore_ascii_case(script.as_bytes()))
+}
+
+/// Every top-level command (containers included, their subcommands not listed separately).
+pub(crate) fn all_commands() -> impl Iterator<Item = &'static Command> {
+    families()
+}
+
+/// The subcommand `argv` names under a container (when it has subcommands and one is named),
+/// with the index of its first argument.
+pub(crate) fn resolve_subcommand(cmd: &'static Command, argv: &[&[u8]]) -> (&'static Command, usize) {
+    if cmd.subcommands.is_empty() || argv.len() < 2 {
+        return (cmd, 1);
+    }
+    match lookup_sub(cmd, argv[1]) {
+        Some(sub) => (sub, 2),
+        None => (cmd, 1),
+    }
 }
 
 static TABLE: LazyLock<AHashMap<&'static [u8], &'static Command>> = LazyLock::new(|| {
@@ -202,6 +225,9 @@ impl<'a> Ctx<'a> {
         self.expire_if_needed(key);
         let now = self.engine.coarse_ms();
         let ks = &mut *self.ks;
+        // The entry comes back mutable (lazy field expiry changes it on reads), so a snapshot
+        // under way saves it first.
+        ks.dbs[self.client.db].preserve(key);
         match ks.dbs[self.client.db].keys.get_mut(key) {
             Some(entry) => {
                 ks.stats.keyspace_hits += 1;
@@ -234,6 +260,7 @@ impl<'a> Ctx<'a> {
     pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         self.expire_if_needed(key);
         let now = self.engine.coarse_ms();
+        self.db().preserve(key);
         let entry = self.db().keys.get_mut(key)?;
         entry.access = crate::keyspace::lru_clock(now);
         Some(entry)
@@ -249,6 +276,7 @@ impl<'a> Ctx<'a> {
     /// the caller fills the new value and counts what it did. Publishes the `new` event.
     pub fn insert_absent(&mut self, key: &[u8], value: Value) {
         let entry = Entry::new(value, self.engine.coarse_ms());
+        self.db().preserve(key);
         self.db().keys.insert_new(key.into(), entry);
         self.notify(crate::pubsub::class::NEW, "new", key);
     }
@@ -260,6 +288,7 @@ impl<'a> Ctx<'a> {
         self.expire_if_needed(key);
         let entry = Entry::new(value, self.engine.coarse_ms());
         let db = self.db();
+        db.preserve(key);
         let replaced = db.keys.insert(key, entry).is_some();
         if replaced && !keep_ttl {
             db.persist(key);

@@ -90,27 +90,28 @@ const SCRIPT_HELP: &[&str] = &[
 
 /// The engine's scripting state: EVAL's interpreter and script cache, and the function libraries
 /// with their own interpreter. Kept in the keyspace so scripts run under the same lock as every
-/// command; each interpreter starts when first needed.
+/// command; each interpreter starts when first needed. Boxed, so that taking the state out of
+/// the keyspace for a script run (`with_scripting_state`) moves two pointers.
 #[derive(Default)]
 pub struct ScriptingState {
-    runtime: Option<Runtime>,
-    functions: Option<Functions>,
+    runtime: Option<Box<Runtime>>,
+    functions: Option<Box<Functions>>,
 }
 
 impl ScriptingState {
     /// How many scripts are cached (INFO's `number_of_cached_scripts`).
     pub fn cached_scripts(&self) -> usize {
-        self.runtime.as_ref().map_or(0, Runtime::script_count)
+        self.runtime.as_ref().map_or(0, |r| r.script_count())
     }
 
     /// Bytes EVAL's interpreter holds (INFO's `used_memory_lua`); 0 before the first script.
     pub fn lua_memory(&self) -> usize {
-        self.runtime.as_ref().map_or(0, Runtime::used_memory)
+        self.runtime.as_ref().map_or(0, |r| r.used_memory())
     }
 
     /// Bytes the functions' interpreter holds (INFO's `used_memory_vm_functions`).
     pub fn functions_memory(&self) -> usize {
-        self.functions.as_ref().map_or(0, Functions::used_memory)
+        self.functions.as_ref().map_or(0, |f| f.used_memory())
     }
 
     /// Libraries and functions loaded (INFO's `number_of_libraries`, `number_of_functions`).
@@ -135,7 +136,7 @@ impl ScriptingState {
     fn runtime(&mut self, engine: &Engine, now_ms: i64) -> Result<&mut Runtime, Reply> {
         if self.runtime.is_none() {
             let runtime = Runtime::new(now_ms, Arc::clone(&engine.script_status)).map_err(interpreter_failed)?;
-            self.runtime = Some(runtime);
+            self.runtime = Some(Box::new(runtime));
         }
         Ok(self.runtime.as_mut().expect("just started"))
     }
@@ -143,18 +144,18 @@ impl ScriptingState {
     pub(super) fn functions(&mut self, engine: &Engine, now_ms: i64) -> Result<&mut Functions, Reply> {
         if self.functions.is_none() {
             let functions = Functions::new(now_ms, Arc::clone(&engine.script_status)).map_err(interpreter_failed)?;
-            self.functions = Some(functions);
+            self.functions = Some(Box::new(functions));
         }
         Ok(self.functions.as_mut().expect("just started"))
     }
 
     /// The libraries, if any interpreter holds them yet.
     pub(super) fn loaded_functions(&self) -> Option<&Functions> {
-        self.functions.as_ref()
+        self.functions.as_deref()
     }
 
     pub(super) fn loaded_functions_mut(&mut self) -> Option<&mut Functions> {
-        self.functions.as_mut()
+        self.functions.as_deref_mut()
     }
 
     /// Drops every library (FUNCTION FLUSH), and their interpreter with them.

@@ -2,7 +2,8 @@
 
 use super::table::{acl, flag, CmdResult, Command, Group};
 use super::{help_reply, Ctx};
-use crate::config::PARAMS;
+use crate::client::ClientKind;
+use crate::config::{Config, PARAMS, PROTECTED_PARAMS};
 use crate::glob::glob_match;
 use crate::reply::{errors, Reply};
 
@@ -26,9 +27,6 @@ pub static COMMANDS: &[Command] = &[
     Command::new("info", -1, Group::Server, info).flags(flag::LOADING | flag::STALE).acl(acl::DANGEROUS)
         .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
         .doc("1.0.0", "O(1)", "Returns information and statistics about the server."),
-    Command::new("lastsave", 1, Group::Server, lastsave).flags(flag::LOADING | flag::STALE | flag::FAST).acl(acl::ADMIN | acl::DANGEROUS)
-        .tips(&["nondeterministic_output"])
-        .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
     Command::new("role", 1, Group::Server, role).flags(flag::NOSCRIPT | flag::LOADING | flag::STALE | flag::FAST)
         .acl(acl::ADMIN | acl::DANGEROUS)
         .doc("2.8.12", "O(1)", "Returns the replication role."),
@@ -36,7 +34,54 @@ pub static COMMANDS: &[Command] = &[
         .tips(&["request_policy:all_shards", "response_policy:agg_min"])
         .doc("3.0.0", "O(1)", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed."),
     Command::container("config", Group::Server, CONFIG),
+    Command::new("shutdown", -1, Group::Server, shutdown).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE | flag::NO_MULTI)
+        .doc("1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+            "Synchronously saves the database(s) to disk and shuts down the Redis server."),
 ];
+
+/// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+///
+/// Saves if asked (or if save points are configured), then stops every network server on this
+/// engine: each closes all its connections, this one included, without a reply (Redis exits
+/// before replying; clients take the closed connection as success). There are no replicas to
+/// wait for, so NOW changes nothing and no shutdown is ever left in progress for ABORT.
+///
+/// An embedded client gets an error instead: the engine lives inside its host process and does
+/// not end it; the host stops its servers and the engine itself.
+fn shutdown(ctx: &mut Ctx) -> CmdResult {
+    let (mut save, mut nosave, mut force, mut abort, mut now) = (false, false, false, false, false);
+    for arg in ctx.args.rest() {
+        let flag = match arg.to_ascii_lowercase().as_slice() {
+            b"save" => &mut save,
+            b"nosave" => &mut nosave,
+            b"force" => &mut force,
+            b"abort" => &mut abort,
+            b"now" => &mut now,
+            _ => return Err(errors::SYNTAX),
+        };
+        *flag = true;
+    }
+    if (save && nosave) || (abort && (save || nosave || force || now)) {
+        return Err(errors::SYNTAX);
+    }
+    if abort {
+        return Err(Reply::err("ERR No shutdown in progress."));
+    }
+    if ctx.client.shared.info.kind == ClientKind::Embedded || !ctx.engine.has_shutdown_listeners() {
+        return Err(Reply::err(
+            "ERR SHUTDOWN is not available here: an embedded engine does not stop the process it lives in. \
+             Stop the process, or send SHUTDOWN to a network server it runs",
+        ));
+    }
+    let snapshot = if save { Some(true) } else if nosave { Some(false) } else { None };
+    if ctx.engine.prepare_shutdown_locked(ctx.ks, snapshot).is_err() && !force {
+        return Err(Reply::err("ERR Errors trying to SHUTDOWN. Check logs."));
+    }
+    ctx.engine.request_shutdown();
+    ctx.client.close_after_reply = true;
+    // Never sent: the server closes the connection instead.
+    Ok(Reply::OK)
+}
 
 /// ROLE — always a master with no replicas.
 fn role(_ctx: &mut Ctx) -> CmdResult {
@@ -66,6 +111,8 @@ static CONFIG: &[Command] = &[
         .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
     Command::new("config|resetstat", 2, Group::Server, config_resetstat).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
         .doc("2.0.0", "O(1)", "Resets the server's statistics."),
+    Command::new("config|rewrite", 2, Group::Server, config_rewrite).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
+        .doc("2.8.0", "O(1)", "Persists the effective configuration to file."),
     Command::new("config|set", -4, Group::Server, config_set).flags(flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE)
         .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Sets configuration parameters in-flight."),
 ];
@@ -135,11 +182,6 @@ fn time(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Array(vec![Reply::bulk_int(us / 1_000_000), Reply::bulk_int(us % 1_000_000)]))
 }
 
-/// LASTSAVE — the engine start until persistence lands, as Redis reports before any save.
-fn lastsave(ctx: &mut Ctx) -> CmdResult {
-    Ok(Reply::Integer(ctx.engine.started_ms / 1000))
-}
-
 /// INFO [section [section ...]]
 fn info(ctx: &mut Ctx) -> CmdResult {
     let sections: Vec<String> = ctx.args.rest().iter().map(|s| String::from_utf8_lossy(s).to_ascii_lowercase()).collect();
@@ -167,14 +209,35 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
         return Err(errors::arity("config|set"));
     }
     let mut trial = ctx.engine.config();
+    let protected_allowed = Config::allows_protected_action(&trial.enable_protected_configs, ctx.client.shared.info.is_local());
     for pair in pairs.chunks_exact(2) {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
+        if !protected_allowed && PROTECTED_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(&name)) {
+            return Err(Reply::error(format!(
+                "ERR CONFIG SET failed (possibly related to argument '{name}') - can't set protected config"
+            )));
+        }
         trial.set_at_runtime(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
     }
     for pair in pairs.chunks_exact(2) {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
         ctx.engine.set_config(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
     }
+    Ok(Reply::OK)
+}
+
+/// CONFIG REWRITE — writes the running configuration into the file the server started with.
+fn config_rewrite(ctx: &mut Ctx) -> CmdResult {
+    let config = ctx.engine.config.read();
+    let Some(path) = &config.config_file else {
+        return Err(Reply::err("ERR The server is running without a config file"));
+    };
+    crate::config::rewrite::rewrite_file(path, &config).map_err(|e| {
+        // Redis reports strerror's text alone.
+        let text = e.to_string();
+        let reason = text.split(" (os error").next().unwrap_or(&text);
+        Reply::error(format!("ERR Rewriting config file: {reason}"))
+    })?;
     Ok(Reply::OK)
 }
 
@@ -193,5 +256,7 @@ fn config_help(_ctx: &mut Ctx) -> CmdResult {
         "    Set the configuration <directive> to <value>.",
         "RESETSTAT",
         "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
     ]))
 }

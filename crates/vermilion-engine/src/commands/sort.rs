@@ -316,7 +316,8 @@ fn store_list(ctx: &mut Ctx, destination: &[u8], values: Vec<Vec<u8>>) -> CmdRes
 /// The value a BY or GET pattern names for one element (Redis's `lookupKeyByPattern`):
 /// - `#` is the element itself;
 /// - otherwise the first `*` is replaced by the element to make a key name, which must hold a
-///   string — or, when `->field` follows the `*`, a hash whose field is read;
+///   string — or, when `->field` follows the `*`, a hash whose field is read (a field past
+///   its TTL reads as missing);
 /// - a pattern without `*` names nothing.
 fn lookup_by_pattern(ctx: &mut Ctx, pattern: &[u8], element: &[u8]) -> Option<Vec<u8>> {
     if pattern == b"#" {
@@ -332,7 +333,8 @@ fn lookup_by_pattern(ctx: &mut Ctx, pattern: &[u8], element: &[u8]) -> Option<Ve
     let key = [&pattern[..star], element, suffix].concat();
     match (&ctx.read(&key)?.value, field) {
         (Value::String(s), None) => Some(s.to_vec()),
-        (Value::Hash(h), Some(field)) => h.get(field).map(<[u8]>::to_vec),
+        // A field past its TTL is reclaimed, as any command naming a field does.
+        (Value::Hash(_), Some(field)) => super::hash::live_field_value(ctx, &key, field),
         _ => None,
     }
 }

@@ -403,6 +403,23 @@ impl Command {
         (arity > 0 && argc == arity) || (arity < 0 && argc >= -arity)
     }
 
+    /// The key arguments' positions with the flags of the key spec that found each (for ACL
+    /// checks: reading and writing need different permissions). Keys only a command's own key
+    /// finder knows (SORT's BY/GET/STORE) count as read and written.
+    pub fn key_positions_with_flags(&self, argv: &[&[u8]]) -> Vec<(usize, u16)> {
+        if let Some(get_keys) = self.get_keys {
+            return get_keys(argv).into_iter().map(|p| (p, key::RW | key::ACCESS | key::UPDATE)).collect();
+        }
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        for spec in self.key_specs {
+            found.clear();
+            spec.positions(argv, &mut found);
+            out.extend(found.iter().map(|&p| (p, spec.flags)));
+        }
+        out
+    }
+
     /// The positions of the key arguments in `argv`, from the key specs.
     pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<usize> {
         if let Some(get_keys) = self.get_keys {

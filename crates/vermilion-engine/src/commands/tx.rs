@@ -176,6 +176,19 @@ fn exec(ctx: &mut Ctx) -> CmdResult {
     let now = ctx.now();
     for q in &multi.queued {
         let argv: Vec<&[u8]> = q.argv.iter().map(Vec::as_slice).collect();
+        // Permissions may have changed since the command was queued.
+        if let Err(denial) = crate::acl::check(&ctx.client.acl_user, q.cmd, &argv) {
+            crate::client::log_denial(ctx.engine, ctx.client, denial, crate::acl::LogContext::Multi, q.cmd, &argv);
+            replies.push(Reply::error(format!(
+                "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {}",
+                match denial {
+                    crate::acl::Denial::Command => "no permission to execute the command or subcommand",
+                    crate::acl::Denial::Key(_) => "no permission to touch the specified keys",
+                    crate::acl::Denial::Channel(_) => "no permission to access one of the channels used as arguments",
+                }
+            )));
+            continue;
+        }
         // Inside EXEC nothing blocks: blocking commands answer as if their timeout passed.
         let (reply, _) = run_locked(ctx.engine, ctx.client, ctx.ks, q.cmd, &argv, q.first_arg, Some(now), false);
         replies.push(reply);

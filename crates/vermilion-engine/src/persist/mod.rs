@@ -1,12 +1,20 @@
 //! Redis's serialization format for values: the RDB object encodings, the compact blobs they
 //! embed (listpack, intset, ziplist), LZF, and the DUMP payload framing around them.
 //!
-//! The same codec serves DUMP/RESTORE, and later RDB snapshots and AOF preambles.
+//! The same codec serves DUMP/RESTORE and RDB files ([`rdb_file`]), which the engine loads at
+//! open and writes on SAVE, BGSAVE ([`snapshot`], without fork) and its save points ([`rdb_save`]).
 
 pub mod compact;
+mod log;
 pub mod lzf;
+pub mod rdb_file;
+pub mod rdb_load;
+pub mod rdb_save;
 pub mod rdb_value;
+pub mod snapshot;
 pub mod stream;
+
+pub use rdb_save::Persistence;
 
 pub use rdb_value::{decode_value, encode_value};
 
@@ -32,6 +40,11 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8]) -> Self {
         Reader { buf, pos: 0 }
+    }
+
+    /// Bytes read so far.
+    pub fn position(&self) -> usize {
+        self.pos
     }
 
     pub fn remaining(&self) -> usize {
@@ -60,9 +73,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn crc64(bytes: &[u8]) -> u64 {
-    crc::Crc::<u64>::new(&crc::CRC_64_REDIS).checksum(bytes)
-}
+use rdb_file::crc64;
 
 /// DUMP's payload: the type byte and object encoding, then the RDB version and a CRC64 of all
 /// that precedes it, both little-endian.

@@ -34,6 +34,8 @@ pub mod rdb_type {
     pub const STREAM_LISTPACKS: u8 = 15;
     pub const LIST_QUICKLIST_2: u8 = 18;
     pub const STREAM_LISTPACKS_2: u8 = 19;
+    /// Redis 7.2's small sets of non-integers.
+    pub const SET_LISTPACK: u8 = 20;
     /// Redis 7.4 release candidates' hashes with field TTLs: absolute times, no minimum first.
     pub const HASH_METADATA_PRE_GA: u8 = 22;
     pub const HASH_LISTPACK_EX_PRE_GA: u8 = 23;
@@ -41,6 +43,11 @@ pub mod rdb_type {
     /// relative to it (`HASH_METADATA`) or a listpack of field, value, time triples.
     pub const HASH_METADATA: u8 = 24;
     pub const HASH_LISTPACK_EX: u8 = 25;
+
+    /// Whether a type byte names an object layout this engine reads.
+    pub fn is_known(type_byte: u8) -> bool {
+        matches!(type_byte, STRING..=ZSET_2 | HASH_ZIPMAP..=SET_LISTPACK) || has_field_ttls(type_byte)
+    }
 
     /// The hash layouts with field TTLs, which exist from RDB version 12 (Redis 7.4) on.
     pub fn has_field_ttls(type_byte: u8) -> bool {
@@ -74,46 +81,59 @@ const SCORE_NEG_INF: u8 = 255;
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/// Appends a value's type byte and object encoding.
+/// Appends a value's type byte and object encoding, strings uncompressed.
 pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
+    encode_value_with(value, out, Strings::Plain);
+}
+
+/// How strings are written: plain, or LZF-compressed where that pays (`rdbcompression yes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strings {
+    Plain,
+    Compressed,
+}
+
+/// Appends a value's type byte and object encoding, writing strings as `strings` says.
+pub fn encode_value_with(value: &Value, out: &mut Vec<u8>, strings: Strings) {
+    let put = |out: &mut Vec<u8>, bytes: &[u8]| write_string_with(out, bytes, strings);
     match value {
         Value::String(s) => {
             out.push(rdb_type::STRING);
-            s.with_bytes(|bytes| write_string(out, bytes));
+            s.with_bytes(|bytes| put(out, bytes));
         }
         Value::List(list) => {
             out.push(rdb_type::LIST);
             write_length(out, list.len() as u64);
-            list.iter().for_each(|element| write_string(out, element));
+            list.iter().for_each(|element| put(out, element));
         }
         Value::Set(set) => {
             out.push(rdb_type::SET);
             write_length(out, set.len() as u64);
-            set.iter().for_each(|member| write_string(out, &member.to_vec()));
+            set.iter().for_each(|member| put(out, &member.to_vec()));
         }
         Value::Hash(hash) if hash.has_field_ttls() => {
             out.push(rdb_type::HASH_METADATA);
-            write_hash_with_field_ttls(out, hash);
+            write_hash_with_field_ttls(out, hash, strings);
         }
         Value::Hash(hash) => {
             out.push(rdb_type::HASH);
             write_length(out, hash.len() as u64);
             for (field, value) in hash.iter() {
-                write_string(out, field);
-                write_string(out, value);
+                put(out, field);
+                put(out, value);
             }
         }
         Value::ZSet(zset) => {
             out.push(rdb_type::ZSET_2);
             write_length(out, zset.len() as u64);
             for (member, score) in zset.iter() {
-                write_string(out, member);
+                put(out, member);
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
         Value::Stream(stream) => {
             out.push(rdb_type::STREAM_LISTPACKS_2);
-            stream::write_stream(out, stream);
+            stream::write_stream(out, stream, strings);
         }
     }
 }
@@ -126,15 +146,15 @@ pub fn needs_field_ttl_layout(value: &Value) -> bool {
 /// `HASH_METADATA`: the earliest field expiry time (8 bytes, little-endian ms), the field count,
 /// then per field its time as a length — 0 for none, else `1 + time - earliest` — its name and
 /// its value.
-fn write_hash_with_field_ttls(out: &mut Vec<u8>, hash: &HashValue) {
+fn write_hash_with_field_ttls(out: &mut Vec<u8>, hash: &HashValue, strings: Strings) {
     let earliest = hash.earliest_field_ttl().expect("a hash with field TTLs");
     out.extend_from_slice(&earliest.to_le_bytes());
     write_length(out, hash.len() as u64);
     for (field, value) in hash.iter() {
         let relative = hash.field_ttl(field).map_or(NO_FIELD_TTL, |when| (when - earliest) as u64 + 1);
         write_length(out, relative);
-        write_string(out, field);
-        write_string(out, value);
+        write_string_with(out, field, strings);
+        write_string_with(out, value, strings);
     }
 }
 
@@ -162,6 +182,26 @@ pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// Strings longer than this are tried with LZF when compressing (Redis's threshold).
+const MIN_COMPRESSED_LEN: usize = 20;
+/// Compression must save at least this much to be kept.
+const MIN_COMPRESSION_GAIN: usize = 4;
+
+/// [`write_string`], LZF-compressed when `strings` asks for it and that saves a few bytes:
+/// `<LZF marker><compressed length><original length><stream>`.
+pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], strings: Strings) {
+    if strings == Strings::Compressed && bytes.len() > MIN_COMPRESSED_LEN {
+        if let Some(packed) = lzf::compress(bytes, bytes.len() - MIN_COMPRESSION_GAIN) {
+            out.push(0xC0 | ENC_LZF);
+            write_length(out, packed.len() as u64);
+            write_length(out, bytes.len() as u64);
+            out.extend_from_slice(&packed);
+            return;
+        }
+    }
+    write_string(out, bytes);
+}
+
 fn write_int_string(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
     let Some(n) = Some(bytes).filter(|b| b.len() <= MAX_INT_ENCODED_LEN).and_then(parse_i64) else {
         return false;
@@ -186,6 +226,12 @@ fn write_int_string(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
 /// Decodes the object of the given type byte. Empty collections are refused, as Redis refuses
 /// them in RESTORE.
 pub fn decode_value(type_byte: u8, r: &mut Reader) -> Decoded<Value> {
+    decode_object(type_byte, r)?.ok_or(BadData)
+}
+
+/// Decodes the object of the given type byte; `None` for an empty collection, which an RDB
+/// file may hold (older Redis versions could write one) and a loader skips.
+pub fn decode_object(type_byte: u8, r: &mut Reader) -> Decoded<Option<Value>> {
     let value = match type_byte {
         rdb_type::STRING => Value::String(StringValue::from_bytes(read_string(r)?)),
         rdb_type::LIST => list_value(read_elements(r)?),
@@ -194,6 +240,7 @@ pub fn decode_value(type_byte: u8, r: &mut Reader) -> Decoded<Value> {
         rdb_type::LIST_QUICKLIST_2 => list_value(read_quicklist_2(r)?),
         rdb_type::SET => set_value(read_elements(r)?)?,
         rdb_type::SET_INTSET => set_value(read_intset(r)?)?,
+        rdb_type::SET_LISTPACK => set_value(blob_elements(r, compact::listpack)?)?,
         rdb_type::HASH => hash_value(read_elements_n(r, 2)?)?,
         rdb_type::HASH_ZIPMAP => hash_value(blob_elements(r, compact::zipmap)?)?,
         rdb_type::HASH_ZIPLIST => hash_value(blob_elements(r, compact::ziplist)?)?,
@@ -210,10 +257,7 @@ pub fn decode_value(type_byte: u8, r: &mut Reader) -> Decoded<Value> {
         rdb_type::STREAM_LISTPACKS_2 => Value::Stream(Box::new(stream::read_stream(r, true)?)),
         _ => return Err(BadData),
     };
-    if value.is_empty_collection() {
-        return Err(BadData);
-    }
-    Ok(value)
+    Ok(Some(value).filter(|v| !v.is_empty_collection()))
 }
 
 /// A length, or the special string encoding a length byte can flag instead.

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::compact::{self, Element, ListpackWriter};
-use super::rdb_value::{read_length, read_string, write_length, write_string};
+use super::rdb_value::{read_length, read_string, write_length, write_string, write_string_with, Strings};
 use super::{BadData, Decoded, Reader};
 use crate::types::stream::{ConsumerGroup, PendingEntry, StreamId};
 use crate::types::StreamValue;
@@ -25,13 +25,13 @@ const ENTRIES_READ_UNKNOWN: u64 = u64::MAX;
 // ---------------------------------------------------------------------------------------------
 // Writing (always the Redis 7 layout)
 
-pub fn write_stream(out: &mut Vec<u8>, stream: &StreamValue) {
+pub fn write_stream(out: &mut Vec<u8>, stream: &StreamValue, strings: Strings) {
     let entries = stream.range(StreamId::MIN, StreamId::MAX, usize::MAX, false);
     let nodes: Vec<_> = entries.chunks(NODE_MAX_ENTRIES).collect();
     write_length(out, nodes.len() as u64);
     for node in nodes {
         write_string(out, &node[0].0.to_bytes());
-        write_string(out, &node_listpack(node));
+        write_string_with(out, &node_listpack(node), strings);
     }
     write_length(out, stream.len() as u64);
     write_id(out, stream.last_id());

@@ -4,9 +4,9 @@
 use std::ffi::c_int;
 use std::sync::atomic::Ordering;
 
-use mlua::{ffi, LightUserData, Lua, Value};
+use mlua::ffi;
 
-use super::{convert, ScriptShared, CALLER_KEY, ERROR_MESSAGE_KEY};
+use super::{convert, ScriptShared, ERROR_MESSAGE_KEY};
 use crate::client::{run_locked, ClientState};
 use crate::commands::{self, flag, Command};
 use crate::engine::Engine;
@@ -53,6 +53,14 @@ impl ScriptCaller<'_> {
         if status.kill_requested() || (cmd.has(flag::WRITE) && !status.note_write()) {
             return killed();
         }
+        if let Err(denial) = crate::acl::check(&self.state.acl_user, cmd, &argv) {
+            crate::client::log_denial(self.engine, self.state, denial, crate::acl::LogContext::Lua, cmd, &argv);
+            return Reply::err(match denial {
+                crate::acl::Denial::Command => "ERR The user executing the script can't run this command or subcommand",
+                crate::acl::Denial::Key(_) => "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+                crate::acl::Denial::Channel(_) => "ERR The user executing the script can't publish to the channel mentioned in the command",
+            });
+        }
         let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, Some(self.now), false);
         reply
     }
@@ -62,23 +70,24 @@ fn killed() -> Reply {
     Reply::error(super::status::KILLED_MESSAGE.to_str().expect("ASCII message"))
 }
 
-/// The running script's caller, published in the Lua registry for `redis.call` for as long
-/// as this guard lives: the pointer never outlives the script run that owns the caller.
-pub(super) struct RunningCaller<'lua> {
-    lua: &'lua Lua,
+/// The running script's caller, published in the interpreter's shared state for `redis.call`
+/// for as long as this guard lives: the pointer never outlives the script run that owns the
+/// caller, and the caller is not used otherwise meanwhile.
+pub(super) struct RunningCaller<'s> {
+    shared: &'s ScriptShared,
 }
 
-impl<'lua> RunningCaller<'lua> {
-    pub(super) fn install(lua: &'lua Lua, caller: &mut ScriptCaller) -> mlua::Result<Self> {
-        let pointer = (caller as *mut ScriptCaller).cast::<std::ffi::c_void>();
-        lua.set_named_registry_value(CALLER_KEY.to_str().expect("ASCII name"), LightUserData(pointer))?;
-        Ok(RunningCaller { lua })
+impl<'s> RunningCaller<'s> {
+    pub(super) fn publish(shared: &'s ScriptShared, caller: &mut ScriptCaller) -> Self {
+        let pointer = std::ptr::from_mut(caller).cast::<std::ffi::c_void>();
+        shared.caller.store(pointer, Ordering::Relaxed);
+        RunningCaller { shared }
     }
 }
 
 impl Drop for RunningCaller<'_> {
     fn drop(&mut self) {
-        let _ = self.lua.set_named_registry_value(CALLER_KEY.to_str().expect("ASCII name"), Value::Nil);
+        self.shared.caller.store(std::ptr::null_mut(), Ordering::Relaxed);
     }
 }
 
@@ -117,7 +126,7 @@ unsafe fn command_words<'a>(state: *mut ffi::lua_State, nargs: c_int) -> Option<
         .collect()
 }
 
-/// `redis.call`: a C function, as in Redis, so that a failing command raises its error table
+/// `redis.call`: a C function (its upvalue a light pointer to the [`ScriptShared`]), as in Redis, so that a failing command raises its error table
 /// from the script's own line (and `return redis.call(...)` keeps the script's frame: Lua 5.1
 /// tail calls do not replace a frame for C functions).
 pub(super) unsafe extern "C-unwind" fn redis_call(state: *mut ffi::lua_State) -> c_int {
@@ -139,11 +148,10 @@ pub(super) unsafe extern "C-unwind" fn redis_pcall(state: *mut ffi::lua_State) -
 /// and resumed once the script has unwound.
 unsafe fn dispatch(state: *mut ffi::lua_State) -> bool {
     let nargs = ffi::lua_gettop(state);
-    ffi::lua_getfield(state, ffi::LUA_REGISTRYINDEX, CALLER_KEY.as_ptr());
-    let caller = ffi::lua_touserdata(state, -1).cast::<ScriptCaller>();
-    ffi::lua_pop(state, 1);
-    // SAFETY: `RunningCaller` publishes the pointer only while its caller is alive and borrowed
-    // by nothing else; scripts cannot run commands at any other time.
+    // SAFETY: the upvalue points to the interpreter's shared state, which outlives its runs;
+    // `RunningCaller` publishes the caller only while it is alive and borrowed by nothing else.
+    let shared = ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<ScriptShared>().cast_const();
+    let caller = (*shared).caller.load(Ordering::Relaxed).cast::<ScriptCaller>();
     let Some(caller) = caller.as_mut() else {
         convert::push_reply(state, &Reply::err("ERR redis.call is only available while a script runs"), false);
         return true;

@@ -271,8 +271,19 @@ impl Functions {
 
 /// The function called `name` in any library, ignoring case.
 fn lookup<'a>(libraries: &'a BTreeMap<String, Library>, index: &AHashMap<String, String>, name: &[u8]) -> Option<&'a FunctionDef> {
-    let name = std::str::from_utf8(name).ok()?.to_ascii_lowercase();
-    libraries.get(index.get(&name)?)?.functions.values().find(|f| f.name.eq_ignore_ascii_case(&name))
+    // Names are short: lowercase them on the stack, as FCALL looks one up on every call.
+    let mut buffer = [0u8; 64];
+    let lowered = match buffer.get_mut(..name.len()) {
+        Some(lowered) => {
+            for (low, byte) in lowered.iter_mut().zip(name) {
+                *low = byte.to_ascii_lowercase();
+            }
+            std::borrow::Cow::Borrowed(&*lowered)
+        }
+        None => std::borrow::Cow::Owned(name.to_ascii_lowercase()),
+    };
+    let name = std::str::from_utf8(&lowered).ok()?;
+    libraries.get(index.get(name)?)?.functions.values().find(|f| f.name.eq_ignore_ascii_case(name))
 }
 
 /// `redis.register_function`: records a function for the library being loaded.

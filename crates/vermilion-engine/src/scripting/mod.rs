@@ -13,6 +13,7 @@ mod call;
 mod cjson;
 mod cmsgpack;
 mod convert;
+mod entry;
 mod errors;
 pub(crate) mod functions;
 mod library;
@@ -24,8 +25,8 @@ mod status;
 mod structlib;
 mod watchdog;
 
-use std::ffi::{c_int, CStr};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::ffi::{c_void, CStr};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -41,6 +42,7 @@ use crate::reply::Reply;
 
 use call::{redis_call, redis_pcall, script_pcall, RunningCaller, ScriptCaller};
 use convert::lua_to_reply;
+use entry::{enter, Entry};
 use errors::{caught_error_message, error_handler, interpreter_error, lua_message, script_error};
 use rand48::Rand48;
 use sandbox::{confine_loaders, install_random, protect_globals, remove_unsafe_globals};
@@ -52,8 +54,6 @@ pub use status::{ScriptKind, ScriptStatus};
 const SCRIPT_CHUNK: &str = "@user_script";
 /// Name of the runtime's own Lua code.
 const INTERNAL_CHUNK: &str = "=redis";
-/// Registry slot holding a light pointer to the running script's [`ScriptCaller`].
-const CALLER_KEY: &CStr = c"vermilion.caller";
 /// Registry slot of the function turning a Rust library error into its message.
 const ERROR_MESSAGE_KEY: &CStr = c"vermilion.error_message";
 /// Redis's refusal of a script that may write, run by a `*_RO` command.
@@ -73,6 +73,9 @@ pub(crate) struct ScriptShared {
     load_deadline: Mutex<Option<Instant>>,
     /// Set when the watchdog has stopped code and switched to checking every line.
     hook_escalated: AtomicBool,
+    /// The running script's [`ScriptCaller`] while a run lasts, null otherwise (see
+    /// [`RunningCaller`]); `redis.call` finds it here through its upvalue.
+    caller: AtomicPtr<c_void>,
 }
 
 impl ScriptShared {
@@ -84,6 +87,7 @@ impl ScriptShared {
             log_level: AtomicU8::new(2),
             load_deadline: Mutex::new(None),
             hook_escalated: AtomicBool::new(false),
+            caller: AtomicPtr::new(std::ptr::null_mut()),
         }
     }
 }
@@ -136,9 +140,8 @@ pub(crate) struct Interpreter {
     sandbox: Table,
     xpcall: Function,
     error_handler: Function,
-    /// Calls a function with its KEYS and ARGV tables under the error handler (Lua 5.1's
-    /// `xpcall` passes no arguments).
-    call_with_args: Function,
+    /// Starts a run: sets up KEYS and ARGV and calls the code under the error handler.
+    enter: Function,
     shared: Arc<ScriptShared>,
     /// The client the script's commands run as (Redis's Lua client): its own identity,
     /// selected database and protocol.
@@ -158,12 +161,16 @@ impl Interpreter {
         lua.set_named_registry_value(ERROR_MESSAGE_KEY.to_str().expect("ASCII name"), error_message)?;
         globals.raw_set("__redis__err__handler", error_handler.clone())?;
         let redis = lua.create_table()?;
-        // SAFETY: these C functions keep to the Lua stack and the registry (see `dispatch`, `script_pcall`).
-        unsafe {
-            redis.raw_set("call", lua.create_c_function(redis_call)?)?;
-            redis.raw_set("pcall", lua.create_c_function(redis_pcall)?)?;
+        // SAFETY: these C functions keep to the Lua stack, the registry and (for `redis.call`)
+        // the shared state their upvalue points to, which outlives the interpreter's runs (see
+        // `dispatch`, `script_pcall`, `enter`).
+        let enter = unsafe {
+            let shared_pointer = Arc::as_ptr(&shared).cast_mut().cast::<c_void>();
+            redis.raw_set("call", c_closure(&lua, redis_call, shared_pointer)?)?;
+            redis.raw_set("pcall", c_closure(&lua, redis_pcall, shared_pointer)?)?;
             globals.raw_set("pcall", lua.create_c_function(script_pcall)?)?;
-        }
+            lua.create_c_function(enter)?
+        };
         redis_lib::install(&lua, &redis, &shared)?;
         globals.raw_set("redis", redis)?;
         globals.raw_set("bit", bit::module(&lua)?)?;
@@ -174,15 +181,14 @@ impl Interpreter {
         let xpcall = globals.raw_get::<Function>("xpcall")?;
         let setfenv = globals.raw_get::<Function>("setfenv")?;
         let string_meta: Table = lua.load("return getmetatable('')").set_name(INTERNAL_CHUNK).eval()?;
-        let call_with_args: Function = lua.load(CALL_WITH_ARGS).set_name(INTERNAL_CHUNK).call((xpcall.clone(), error_handler.clone()))?;
 
         remove_unsafe_globals(&globals)?;
         let sandbox = protect_globals(&lua, &globals, &string_meta)?;
         confine_loaders(&lua, &globals, &sandbox, setfenv)?;
         watchdog::install(&lua, &shared)?;
         let script_client = Arc::new(ClientShared::new(0, ConnectionInfo::embedded("lua"), now_ms));
-        let script_state = ClientState::for_blocked_call(&script_client, 0, 2);
-        Ok(Interpreter { lua, sandbox, xpcall, error_handler, call_with_args, shared, script_state })
+        let script_state = ClientState::for_blocked_call(&script_client, 0, 2, Arc::new(crate::acl::AclUser::unrestricted()));
+        Ok(Interpreter { lua, sandbox, xpcall, error_handler, enter, shared, script_state })
     }
 
     /// Compiles `source` as the chunk `chunk_name`, with `environment` as its globals.
@@ -200,23 +206,12 @@ impl Interpreter {
     /// `luaCallFunction` does.
     fn call(&mut self, ctx: &mut Ctx, call: Call) -> Result<Reply, Reply> {
         let Call { function, name, kind, keys, args, read_only } = call;
-        let arguments = match kind {
-            ScriptKind::Eval => {
-                // SAFETY: `set_global_array` only pushes to and sets from the stack exec_raw gives it.
-                let set_globals = unsafe {
-                    self.lua.exec_raw::<()>((), |state| {
-                        set_global_array(state, c"KEYS", keys);
-                        set_global_array(state, c"ARGV", args);
-                    })
-                };
-                set_globals.map_err(|e| interpreter_error(name, &e))?;
-                None
-            }
-            ScriptKind::Function => Some((self.array(keys), self.array(args))),
-        };
         self.shared.resp.store(2, Ordering::Relaxed);
         self.follow_log_level(ctx.engine);
         self.script_state.db = ctx.client.db;
+        // Commands of the script run with its caller's permissions.
+        self.script_state.acl_user = Arc::clone(&ctx.client.acl_user);
+        self.script_state.user.clone_from(&ctx.client.user);
         // The whole script sees one time, as in Redis.
         let now = ctx.now();
         let running = self.shared.status.begin(kind, (kind == ScriptKind::Function).then(|| (name, ctx.args.argv())));
@@ -229,10 +224,13 @@ impl Interpreter {
             shared: &self.shared,
             panic: None,
         };
-        let outcome: mlua::Result<(bool, Value)> = RunningCaller::install(&self.lua, &mut caller).and_then(|_running| match arguments {
-            None => self.xpcall.call((function, &self.error_handler)),
-            Some((keys, args)) => self.call_with_args.call((function, keys?, args?)),
-        });
+        let entry = Entry { keys, args, as_globals: kind == ScriptKind::Eval };
+        let outcome: mlua::Result<(bool, Value)> = {
+            let _published = RunningCaller::publish(&self.shared, &mut caller);
+            // `enter` reads the entry only during this call.
+            let entry_pointer = std::ptr::from_ref(&entry).cast_mut().cast::<c_void>();
+            self.enter.call((LightUserData(entry_pointer), function, &self.error_handler))
+        };
         drop(running);
         if let Some(payload) = caller.panic.take() {
             std::panic::resume_unwind(payload);
@@ -244,16 +242,6 @@ impl Interpreter {
             Ok((true, value)) => Ok(lua_to_reply(&value, script_resp3)),
             Ok((false, error)) => Err(script_error(&error, name)),
             Err(e) => Err(interpreter_error(name, &e)),
-        }
-    }
-
-    /// A Lua array of `items`, built on the stack (KEYS and ARGV of a function call).
-    fn array(&self, items: &[&[u8]]) -> mlua::Result<Table> {
-        // SAFETY: pushes one table (at most three slots), which exec_raw returns.
-        unsafe {
-            self.lua.exec_raw::<Table>((), |state| {
-                push_array(state, items);
-            })
         }
     }
 
@@ -271,18 +259,16 @@ impl Interpreter {
     }
 }
 
-/// `call_with_args`'s Lua side: no closure is created per call.
-const CALL_WITH_ARGS: &str = r#"
-local xpcall, handler = ...
-local callback, keys, args
-local function run() return callback(keys, args) end
-return function(f, k, a)
-  callback, keys, args = f, k, a
-  local ok, result = xpcall(run, handler)
-  callback, keys, args = nil, nil, nil
-  return ok, result
-end
-"#;
+/// A C function with one light-pointer upvalue.
+///
+/// # Safety
+/// `function` may only use the stack, the registry and what `data` points to.
+unsafe fn c_closure(lua: &Lua, function: ffi::lua_CFunction, data: *mut c_void) -> mlua::Result<Function> {
+    lua.exec_raw::<Function>((), |state| {
+        ffi::lua_pushlightuserdata(state, data);
+        ffi::lua_pushcclosure(state, function, 1);
+    })
+}
 
 /// EVAL's interpreter and script cache.
 pub struct Runtime {
@@ -334,24 +320,6 @@ impl Runtime {
         let read_only = read_only || script.shebang.flags.no_writes();
         let call = Call { function: &script.function, name: sha, kind: ScriptKind::Eval, keys, args, read_only };
         self.interpreter.call(ctx, call)
-    }
-}
-
-/// Sets global `name` to a fresh array of `items` straight on the Lua stack (at most three
-/// slots): KEYS and ARGV are rebuilt for every script, on the hot path of a small EVALSHA.
-/// Runs protected (`exec_raw`), so an allocation failure unwinds nothing that needs dropping.
-unsafe fn set_global_array(state: *mut ffi::lua_State, name: &CStr, items: &[&[u8]]) {
-    ffi::lua_pushstring(state, name.as_ptr());
-    push_array(state, items);
-    ffi::lua_rawset(state, ffi::LUA_GLOBALSINDEX);
-}
-
-/// Pushes a fresh array of `items` (two stack slots while it is built).
-unsafe fn push_array(state: *mut ffi::lua_State, items: &[&[u8]]) {
-    ffi::lua_createtable(state, c_int::try_from(items.len()).unwrap_or(c_int::MAX), 0);
-    for (i, item) in items.iter().enumerate() {
-        ffi::lua_pushlstring(state, item.as_ptr().cast(), item.len());
-        ffi::lua_rawseti(state, -2, (i + 1) as ffi::lua_Integer);
     }
 }
 

@@ -51,10 +51,44 @@ const WROTE: u64 = 1 << 2;
 const KILLED: u64 = 1 << 3;
 const GENERATION_SHIFT: u32 = 8;
 
-/// The running function and its caller's command, for `FUNCTION STATS`.
+/// The running function and its caller's command, for `FUNCTION STATS`. The buffers are kept
+/// from one FCALL to the next, so recording a call allocates nothing once they have grown.
+#[derive(Default)]
 struct RunningFunction {
+    running: bool,
     name: String,
     command: Vec<Vec<u8>>,
+    /// How many of `command`'s buffers the running call uses.
+    words: usize,
+}
+
+impl RunningFunction {
+    fn record(&mut self, name: &str, argv: &[&[u8]]) {
+        self.running = true;
+        self.name.clear();
+        self.name.push_str(name);
+        if self.command.len() < argv.len() {
+            self.command.resize_with(argv.len(), Vec::new);
+        }
+        for (buffer, word) in self.command.iter_mut().zip(argv) {
+            buffer.clear();
+            buffer.extend_from_slice(word);
+        }
+        self.words = argv.len();
+    }
+
+    fn command(&self) -> &[Vec<u8>] {
+        &self.command[..self.words]
+    }
+
+    /// Ends the record; buffers a big call made grow are let go rather than kept for good.
+    fn finish(&mut self) {
+        const KEPT_BYTES: usize = 4096;
+        self.running = false;
+        if self.command.iter().map(Vec::capacity).sum::<usize>() > KEPT_BYTES {
+            self.command = Vec::new();
+        }
+    }
 }
 
 /// The engine's record of the running script (at most one runs: scripts hold the keyspace lock).
@@ -64,7 +98,7 @@ pub struct ScriptStatus {
     /// Redis measures script time: a manual engine clock must not make scripts busy).
     started_ns: AtomicU64,
     epoch: Instant,
-    function: Mutex<Option<RunningFunction>>,
+    function: Mutex<RunningFunction>,
     /// Libraries and functions loaded, kept here so `FUNCTION STATS` can answer while a function
     /// runs (the libraries themselves sit under the keyspace lock).
     libraries: AtomicUsize,
@@ -77,7 +111,7 @@ impl Default for ScriptStatus {
             state: AtomicU64::new(0),
             started_ns: AtomicU64::new(0),
             epoch: Instant::now(),
-            function: Mutex::new(None),
+            function: Mutex::default(),
             libraries: AtomicUsize::new(0),
             functions: AtomicUsize::new(0),
         }
@@ -89,8 +123,7 @@ impl ScriptStatus {
     /// and the caller's command for FCALL.
     pub(crate) fn begin(&self, kind: ScriptKind, function: Option<(&str, &[&[u8]])>) -> RunningGuard<'_> {
         if let Some((name, argv)) = function {
-            let command = argv.iter().map(|a| a.to_vec()).collect();
-            *self.function.lock() = Some(RunningFunction { name: name.to_string(), command });
+            self.function.lock().record(name, argv);
         }
         self.started_ns.store(self.elapsed_ns(), Ordering::Relaxed);
         let generation = (self.state.load(Ordering::Relaxed) >> GENERATION_SHIFT).wrapping_add(1);
@@ -193,9 +226,9 @@ impl ScriptStatus {
             return BUSY_EVAL;
         }
         let running = match &*self.function.lock() {
-            Some(function) if state & RUNNING != 0 => Reply::Map(vec![
+            function if function.running && state & RUNNING != 0 => Reply::Map(vec![
                 (Reply::bulk("name"), Reply::bulk(function.name.as_bytes())),
-                (Reply::bulk("command"), Reply::Array(function.command.iter().map(|a| Reply::bulk(a.as_slice())).collect())),
+                (Reply::bulk("command"), Reply::Array(function.command().iter().map(|a| Reply::bulk(a.as_slice())).collect())),
                 (Reply::bulk("duration_ms"), Reply::Integer(self.duration_ms())),
             ]),
             _ => Reply::Null,
@@ -230,7 +263,7 @@ impl Drop for RunningGuard<'_> {
         let generation = self.status.state.load(Ordering::Relaxed) >> GENERATION_SHIFT;
         self.status.state.store(generation << GENERATION_SHIFT, Ordering::Release);
         if self.function {
-            *self.status.function.lock() = None;
+            self.status.function.lock().finish();
         }
     }
 }

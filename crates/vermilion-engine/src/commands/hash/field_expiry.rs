@@ -9,9 +9,11 @@ use std::cell::Cell;
 use super::super::table::CmdResult;
 use super::super::Ctx;
 use crate::engine::Engine;
+use crate::keyspace::Entry;
+use crate::pubsub::class;
 use crate::reply::Reply;
 use crate::types::hash::MAX_FIELD_EXPIRE_MS;
-use crate::types::HashValue;
+use crate::types::{HashValue, Value};
 use crate::util::parse_i64;
 
 /// Per-field replies of the HEXPIRE family (Redis's `SetExRes`).
@@ -61,12 +63,37 @@ impl<'e> FieldClock<'e> {
     }
 }
 
-/// What follows a lazy expiry of fields of the hash at `key`: watchers see the key change (as
-/// Redis signals it) and the key goes with its last field.
+/// What follows a lazy expiry of fields of the hash at `key`: one `hexpired` event, watchers
+/// and tracking clients see the key change (as Redis signals it), and the key goes with its
+/// last field (publishing `del`).
 pub(in crate::commands) fn after_fields_expired(ctx: &mut Ctx, key: &[u8], clock: &FieldClock) {
     clock.settle(ctx);
+    announce_fields_expired(ctx, key);
+    ctx.delete_if_empty_and_notify(key);
+}
+
+/// Publishes `hexpired` for fields of `key` just reclaimed, and signals the key as changed:
+/// the reclaim happens whether or not the command itself changes anything.
+fn announce_fields_expired(ctx: &mut Ctx, key: &[u8]) {
+    ctx.notify(class::HASH, "hexpired", key);
     ctx.ks.watched.touch(ctx.client.db, key);
-    ctx.delete_if_empty(key);
+    ctx.ks.tracking.invalidate(key, None);
+}
+
+/// The value of `field` in the hash at `key`, which the caller has looked up already (and
+/// counted as a read), reclaiming the field first if its time has passed: for commands of
+/// other families that read single fields (SORT's `key->field` patterns).
+pub(in crate::commands) fn live_field_value(ctx: &mut Ctx, key: &[u8], field: &[u8]) -> Option<Vec<u8>> {
+    let clock = FieldClock::of(ctx);
+    let Some(Entry { value: Value::Hash(hash), .. }) = ctx.db().keys.get_mut(key) else {
+        return None;
+    };
+    let expired = hash.reclaim_if_expired(field, || clock.now());
+    let value = hash.get(field).map(<[u8]>::to_vec);
+    if expired {
+        after_fields_expired(ctx, key, &clock);
+    }
+    value
 }
 
 /// Lazily expires `field` of the hash at `key` if its time has passed (for commands about to
@@ -185,30 +212,63 @@ fn expire_generic(ctx: &mut Ctx, command: &str, base: Base, unit: Unit) -> CmdRe
     }
     let hash = ctx.write_hash(key)?.expect("looked up above");
     hash.allow_field_ttls();
-    let replies: Vec<i64> = fields.iter().map(|field| set_field_expiry(hash, field, when, condition, now)).collect();
-    let changed = replies.iter().filter(|&&r| r == TTL_SET || r == DELETED_AS_PAST).count();
-    ctx.ks.dirty += changed as u64;
-    if !ctx.delete_if_empty(key) {
+    let outcomes: Vec<FieldOutcome> = fields.iter().map(|field| set_field_expiry(hash, field, when, condition, now)).collect();
+    let count = |wanted: FieldOutcome| outcomes.iter().filter(|&&o| o == wanted).count();
+    let (reclaimed, deleted, updated) = (count(FieldOutcome::Reclaimed), count(FieldOutcome::DeletedAsPast), count(FieldOutcome::TtlSet));
+    if reclaimed > 0 {
+        announce_fields_expired(ctx, key);
+    }
+    if deleted + updated > 0 {
+        ctx.ks.dirty += (deleted + updated) as u64;
+        // One event for the command: fields deleted for a past time make it an `hdel`.
+        ctx.notify(class::HASH, if deleted > 0 { "hdel" } else { "hexpire" }, key);
+    }
+    if !ctx.delete_if_empty_and_notify(key) {
         ctx.db().track_field_ttls(key);
     }
-    Ok(integers(replies))
+    Ok(integers(outcomes.into_iter().map(FieldOutcome::reply)))
 }
 
-/// One field of HEXPIRE. A field whose own time has already passed is reclaimed and counts as
-/// missing; a time not after now deletes the field, as Redis does.
-fn set_field_expiry(hash: &mut HashValue, field: &[u8], when: i64, condition: Condition, now: i64) -> i64 {
-    if !hash.contains(field) || hash.reclaim_if_expired(field, || now) {
-        return NO_FIELD;
+/// What HEXPIRE did to one field.
+#[derive(Clone, Copy, PartialEq)]
+enum FieldOutcome {
+    Missing,
+    /// Its own time had passed, so it was reclaimed and counts as missing.
+    Reclaimed,
+    ConditionNotMet,
+    TtlSet,
+    /// The new time is not after now, so the field was deleted.
+    DeletedAsPast,
+}
+
+impl FieldOutcome {
+    fn reply(self) -> i64 {
+        match self {
+            FieldOutcome::Missing | FieldOutcome::Reclaimed => NO_FIELD,
+            FieldOutcome::ConditionNotMet => CONDITION_NOT_MET,
+            FieldOutcome::TtlSet => TTL_SET,
+            FieldOutcome::DeletedAsPast => DELETED_AS_PAST,
+        }
+    }
+}
+
+/// One field of HEXPIRE. A time not after now deletes the field, as Redis does.
+fn set_field_expiry(hash: &mut HashValue, field: &[u8], when: i64, condition: Condition, now: i64) -> FieldOutcome {
+    if !hash.contains(field) {
+        return FieldOutcome::Missing;
+    }
+    if hash.reclaim_if_expired(field, || now) {
+        return FieldOutcome::Reclaimed;
     }
     if !condition.allows(hash.field_ttl(field), when) {
-        return CONDITION_NOT_MET;
+        return FieldOutcome::ConditionNotMet;
     }
     if when <= now {
         hash.remove(field);
-        return DELETED_AS_PAST;
+        return FieldOutcome::DeletedAsPast;
     }
     hash.set_field_ttl(field, when);
-    TTL_SET
+    FieldOutcome::TtlSet
 }
 
 /// HEXPIRE key seconds [NX | XX | GT | LT] FIELDS numfields field [field ...]
@@ -301,9 +361,10 @@ pub(super) fn hpersist(ctx: &mut Ctx) -> CmdResult {
             }
         })
         .collect();
-    // One change for the whole command, as Redis counts it.
+    // One change and one event for the whole command, as Redis counts them.
     if replies.contains(&PERSISTED) {
         ctx.ks.dirty += 1;
+        ctx.notify(class::HASH, "hpersist", key);
     }
     Ok(integers(replies))
 }

@@ -8,6 +8,11 @@
 //! HRANDFIELD reclaims them all first. HLEN counts them and HDEL deletes them like any field
 //! until they are reclaimed, as in Redis; HSET overwrites them (and drops their TTL).
 //!
+//! Keyspace events follow Redis too: each write publishes its own (`hset` for HSET, HMSET and
+//! HSETNX; `hincrby`, `hincrbyfloat`, `hdel`, `hexpire`, `hpersist`), after `new` when it
+//! creates the key and before `del` when it empties it. Reclaiming expired fields publishes one
+//! `hexpired` per command (or per visit of the active expiry cycle).
+//!
 //! The tail of this file holds what every collection family shares with HSCAN and HRANDFIELD:
 //! scan cursors and options, and random sampling without repeats.
 
@@ -24,10 +29,12 @@ use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::args::scan_cursor;
 use super::{Args, Ctx};
 use crate::glob::glob_match;
+use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{HashValue, Value};
 use crate::util::{incr_long_double, parse_i64, FloatIncrError};
 use field_expiry::{after_fields_expired, reclaim_field, FieldClock};
+pub(super) use field_expiry::live_field_value;
 
 const RO: &[KeySpec] = &[KeySpec::single(1, key::RO)];
 const RO_ACCESS: &[KeySpec] = &[KeySpec::single(1, key::RO | key::ACCESS)];
@@ -122,6 +129,7 @@ fn set_pairs(ctx: &mut Ctx, command: &str) -> Result<i64, Reply> {
     let hash = hash_to_fill(ctx, key)?;
     let added = pairs.chunks_exact(2).filter(|pair| hash.set(pair[0], pair[1])).count();
     ctx.ks.dirty += (pairs.len() / 2) as u64;
+    ctx.notify(class::HASH, "hset", key);
     Ok(added as i64)
 }
 
@@ -145,6 +153,7 @@ fn hsetnx(ctx: &mut Ctx) -> CmdResult {
     }
     hash_to_fill(ctx, key)?.set(field, value);
     ctx.ks.dirty += 1;
+    ctx.notify(class::HASH, "hset", key);
     Ok(Reply::Integer(1))
 }
 
@@ -191,8 +200,11 @@ fn hdel(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Integer(0));
     };
     let deleted = fields.iter().filter(|f| hash.remove(f)).count();
-    ctx.delete_if_empty(key);
-    ctx.ks.dirty += deleted as u64;
+    if deleted > 0 {
+        ctx.ks.dirty += deleted as u64;
+        ctx.notify(class::HASH, "hdel", key);
+        ctx.delete_if_empty_and_notify(key);
+    }
     Ok(Reply::Integer(deleted as i64))
 }
 
@@ -259,6 +271,7 @@ fn hincrby(ctx: &mut Ctx) -> CmdResult {
     // A live field keeps its TTL through an increment, as in Redis.
     hash_to_fill(ctx, key)?.set_keeping_ttl(field, itoa::Buffer::new().format(value).as_bytes());
     ctx.ks.dirty += 1;
+    ctx.notify(class::HASH, "hincrby", key);
     Ok(Reply::Integer(value))
 }
 
@@ -279,6 +292,7 @@ fn hincrbyfloat(ctx: &mut Ctx) -> CmdResult {
     })?;
     hash_to_fill(ctx, key)?.set_keeping_ttl(field, &text);
     ctx.ks.dirty += 1;
+    ctx.notify(class::HASH, "hincrbyfloat", key);
     Ok(Reply::Bulk(text))
 }
 

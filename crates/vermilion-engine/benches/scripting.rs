@@ -1,0 +1,82 @@
+//! Nanoseconds per EVALSHA and FCALL through `Client::execute`, next to the plain commands the
+//! scripts run: the difference is the per-call cost of the Lua bridge (KEYS/ARGV, the script
+//! client, the watchdog, the error handler, reply conversion).
+//! Run with `cargo bench -p vermilion-engine --bench scripting [-- <label substring>]`.
+
+use std::time::Instant;
+
+use vermilion_engine::{Client, Config, ConnectionInfo, Engine, Reply};
+
+fn measure(label: &str, iterations: u32, mut f: impl FnMut(u32)) {
+    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        if !label.to_lowercase().contains(&filter.to_lowercase()) {
+            return;
+        }
+    }
+    // Best of five rounds, so a stray scheduler hiccup does not set the figure.
+    let best = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for i in 0..iterations {
+                f(i);
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(iterations)
+        })
+        .fold(f64::INFINITY, f64::min);
+    println!("{label:<40} {best:>8.1} ns/op");
+}
+
+/// Loads `body` with SCRIPT LOAD and returns its SHA1.
+fn load(client: &mut Client, body: &str) -> Vec<u8> {
+    match client.execute(&[b"SCRIPT", b"LOAD", body.as_bytes()]) {
+        Reply::Bulk(sha) => sha,
+        other => panic!("SCRIPT LOAD failed: {other:?}"),
+    }
+}
+
+fn main() {
+    let engine = Engine::open(Config::default()).expect("engine opens");
+    let mut client = engine.connect(ConnectionInfo::embedded("bench"));
+    const N: u32 = 200_000;
+    client.execute(&[b"SET", b"key", b"value"]);
+
+    measure("GET key", N, |_| {
+        client.execute(&[b"GET", b"key"]);
+    });
+    measure("INCR counter", N, |_| {
+        client.execute(&[b"INCR", b"counter"]);
+    });
+
+    let nothing = load(&mut client, "return 1");
+    measure("EVALSHA 'return 1' 0", N, |_| {
+        client.execute(&[b"EVALSHA", &nothing, b"0"]);
+    });
+    let get = load(&mut client, "return redis.call('GET', KEYS[1])");
+    measure("EVALSHA GET 1 key", N, |_| {
+        client.execute(&[b"EVALSHA", &get, b"1", b"key"]);
+    });
+    let incr = load(&mut client, "return redis.call('INCR', KEYS[1])");
+    measure("EVALSHA INCR 1 counter", N, |_| {
+        client.execute(&[b"EVALSHA", &incr, b"1", b"counter"]);
+    });
+    let incrby = load(&mut client, "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    measure("EVALSHA INCRBY 1 counter 3", N, |_| {
+        client.execute(&[b"EVALSHA", &incrby, b"1", b"counter", b"3"]);
+    });
+    measure("EVAL INCR 1 counter (cached body)", N, |_| {
+        client.execute(&[b"EVAL", b"return redis.call('INCR', KEYS[1])", b"1", b"counter"]);
+    });
+
+    let library = "#!lua name=bench\n\
+        redis.register_function('get', function(keys) return redis.call('GET', keys[1]) end)\n\
+        redis.register_function('incr', function(keys) return redis.call('INCR', keys[1]) end)";
+    let loaded = client.execute(&[b"FUNCTION", b"LOAD", library.as_bytes()]);
+    assert!(!loaded.is_error(), "FUNCTION LOAD failed: {loaded:?}");
+    measure("FCALL get 1 key", N, |_| {
+        client.execute(&[b"FCALL", b"get", b"1", b"key"]);
+    });
+    measure("FCALL incr 1 counter", N, |_| {
+        client.execute(&[b"FCALL", b"incr", b"1", b"counter"]);
+    });
+    engine.shutdown();
+}
