@@ -51,6 +51,19 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+/// Gives free heap pages back to the operating system (glibc's `malloc_trim`), as MEMORY PURGE
+/// asks; elsewhere there is nothing to do.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only walks the allocator's own free lists.
+        unsafe { malloc_trim(0) };
+    }
+}
+
 /// Bytes currently allocated through [`Counting`], or `None` if no face installed it.
 pub fn allocated_bytes() -> Option<usize> {
     let n = ALLOCATED.load(Ordering::Relaxed);

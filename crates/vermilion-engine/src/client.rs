@@ -165,6 +165,10 @@ pub struct ClientState {
     pub(crate) tracking: Option<ClientTracking>,
     /// The ACL user whose permissions apply.
     pub(crate) acl_user: Arc<AclUser>,
+    /// CLIENT NO-TOUCH: this client's reads leave keys' LRU/LFU data alone.
+    pub(crate) no_touch: bool,
+    /// CLIENT NO-EVICT (client eviction does not exist here; the flag is kept and shown).
+    pub(crate) no_evict: bool,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -184,6 +188,8 @@ impl ClientState {
             subscriptions: Subscriptions::default(),
             tracking: None,
             acl_user,
+            no_touch: false,
+            no_evict: false,
             shared: Arc::clone(shared),
         }
     }
@@ -225,6 +231,8 @@ impl Client {
             subscriptions: Subscriptions::default(),
             tracking: None,
             acl_user,
+            no_touch: false,
+            no_evict: false,
             shared,
         };
         Client { engine, state }
@@ -327,6 +335,18 @@ impl Client {
                 return Outcome::Reply(acl::denial_error(denial, cmd));
             }
         }
+        if self.engine.eviction.maxmemory() > 0 {
+            match self.refused_for_memory(cmd) {
+                Ok(false) => {}
+                Ok(true) => {
+                    if let Some(multi) = &mut self.state.multi {
+                        multi.failed = true;
+                    }
+                    return Outcome::Reply(errors::OOM);
+                }
+                Err(busy) => return Outcome::Reply(busy),
+            }
+        }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
@@ -367,6 +387,26 @@ impl Client {
                 Outcome::Blocked(waiter)
             }
         }
+    }
+}
+
+impl Client {
+    /// Evicts what `maxmemory` requires before a command runs or queues; true if the command
+    /// must be refused because memory is still over the limit: it may grow memory (`denyoom`,
+    /// or an EXEC of such commands), or it would queue in MULTI (queues grow without bound), as
+    /// Redis decides. A busy script answers for the keyspace instead.
+    fn refused_for_memory(&self, cmd: &Command) -> Result<bool, Reply> {
+        let mut ks = match scripting::busy::lock_keyspace(&self.engine, cmd) {
+            KeyspaceAccess::Locked(ks) => ks,
+            KeyspaceAccess::Answered(reply) => return Err(reply),
+        };
+        let used = || crate::info::used_memory() as u64;
+        if crate::eviction::perform_evictions(&mut ks, self.engine.coarse_ms(), &used) == crate::eviction::Pressure::Fine {
+            return Ok(false);
+        }
+        let queueing = self.state.multi.is_some() && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
+        let exec_may_grow = cmd.name == "exec" && self.state.multi.as_ref().is_some_and(tx::Multi::queues_denyoom);
+        Ok(cmd.has(flag::DENYOOM) || queueing || exec_may_grow)
     }
 }
 

@@ -71,6 +71,8 @@ pub struct Engine {
     pub(crate) acl: RwLock<crate::acl::Acl>,
     /// Keyspace event classes and pub/sub output limits, read by publishers without the config lock.
     pubsub_settings: Arc<LiveSettings>,
+    /// `maxmemory` and its policy, read on every command without the config lock.
+    pub(crate) eviction: Arc<crate::eviction::Settings>,
     pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
     /// The running script, readable without the keyspace lock it holds (BUSY, SCRIPT KILL).
     pub(crate) script_status: Arc<crate::scripting::ScriptStatus>,
@@ -146,8 +148,12 @@ impl Engine {
         let acl = initial_acl(&config)?;
         let pubsub_settings = Arc::new(LiveSettings::default());
         apply_live_settings(&config, &pubsub_settings);
+        crate::info::note_startup_memory();
+        let eviction = Arc::new(crate::eviction::Settings::default());
+        eviction.update(&config);
         let engine = Arc::new(Engine {
             keyspace: Mutex::new(Keyspace::new(config.databases, Arc::clone(&pubsub_settings))),
+            eviction: Arc::clone(&eviction),
             pubsub_settings,
             auth_required: AtomicBool::new(acl.default_requires_auth()),
             acl: RwLock::new(acl),
@@ -167,6 +173,7 @@ impl Engine {
             shutdown_listeners: Mutex::new(Vec::new()),
             next_listener_id: AtomicU64::new(1),
         });
+        engine.keyspace.lock().eviction = Arc::clone(&engine.eviction);
         crate::persist::Persistence::open(&engine).map_err(EngineError::Persistence)?;
         let handle = spawn_background(Arc::downgrade(&engine), Arc::clone(&engine.stop))?;
         *engine.background.lock() = Some(handle);
@@ -201,6 +208,7 @@ impl Engine {
             self.auth_required.store(acl.default_requires_auth(), Ordering::Relaxed);
         }
         apply_live_settings(&config, &self.pubsub_settings);
+        self.eviction.update(&config);
         Ok(())
     }
 
@@ -350,6 +358,11 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
                 e.coarse_ms.store(e.clock.now_ms(), Ordering::Relaxed);
                 e.run_expire_cycle();
                 crate::expire::rehash_idle_tables(&mut e.keyspace.lock());
+                // Evictions a command could not finish within its time budget go on here.
+                if e.eviction.maxmemory() > 0 {
+                    let now = e.clock.now_ms();
+                    crate::eviction::perform_evictions(&mut e.keyspace.lock(), now, &|| crate::info::used_memory() as u64);
+                }
                 crate::persist::Persistence::tick(&e);
                 let hz = e.config.read().hz.max(1);
                 hz

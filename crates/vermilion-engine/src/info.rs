@@ -10,6 +10,23 @@ use crate::keyspace::{lru_clock, Keyspace};
 const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
 
 static PEAK_MEMORY: AtomicUsize = AtomicUsize::new(0);
+/// Memory in use when the first engine opened (`startup.allocated` in MEMORY STATS).
+static STARTUP_MEMORY: AtomicUsize = AtomicUsize::new(0);
+
+/// The highest memory use seen (`used_memory_peak`).
+pub fn peak_memory() -> usize {
+    PEAK_MEMORY.load(Ordering::Relaxed).max(used_memory())
+}
+
+/// Memory in use when the first engine of the process opened.
+pub fn startup_memory() -> usize {
+    STARTUP_MEMORY.load(Ordering::Relaxed)
+}
+
+/// Records the start-up baseline, once per process.
+pub(crate) fn note_startup_memory() {
+    let _ = STARTUP_MEMORY.compare_exchange(0, used_memory(), Ordering::Relaxed, Ordering::Relaxed);
+}
 
 /// Formats a byte count as Redis's `bytesToHuman` (`1.50K`, `3.00M`, ...).
 pub fn bytes_to_human(n: u64) -> String {
@@ -143,7 +160,7 @@ fn stats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     f.add("total_net_output_bytes", s.total_net_output_bytes.load(Ordering::Relaxed));
     f.add("rejected_connections", s.rejected_connections.load(Ordering::Relaxed));
     f.add("expired_keys", ks.stats.expired_keys);
-    f.add("evicted_keys", 0);
+    f.add("evicted_keys", ks.stats.evicted_keys);
     f.add("keyspace_hits", ks.stats.keyspace_hits);
     f.add("keyspace_misses", ks.stats.keyspace_misses);
     let (channels, patterns, shard_channels) = ks.pubsub.counts();

@@ -138,6 +138,7 @@ impl Db {
 #[derive(Debug, Default, Clone)]
 pub struct KeyspaceStats {
     pub expired_keys: u64,
+    pub evicted_keys: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub total_commands_processed: u64,
@@ -162,6 +163,10 @@ pub struct Keyspace {
     pub pubsub: PubSub,
     /// Client-side caching: who may hold which keys.
     pub tracking: crate::tracking::TrackingTable,
+    /// `maxmemory` and its policy, shared with the engine's CONFIG SET.
+    pub eviction: Arc<crate::eviction::Settings>,
+    /// Eviction candidates kept between rounds.
+    pub eviction_pool: crate::eviction::Pool,
 }
 
 impl Keyspace {
@@ -176,6 +181,8 @@ impl Keyspace {
             scripting: Default::default(),
             pubsub: PubSub::new(pubsub),
             tracking: Default::default(),
+            eviction: Arc::default(),
+            eviction_pool: Default::default(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod dict;
 pub mod double;
+pub mod eviction;
 mod engine;
 mod expire;
 pub mod geo;

@@ -97,6 +97,7 @@ pub mod errors {
     pub const OVERFLOW: Reply = Reply::err("ERR increment or decrement would overflow");
     pub const DB_INDEX: Reply = Reply::err("ERR DB index is out of range");
     pub const NOAUTH: Reply = Reply::err("NOAUTH Authentication required.");
+    pub const OOM: Reply = Reply::err("OOM command not allowed when used memory > 'maxmemory'.");
     pub const STRING_TOO_LONG: Reply =
         Reply::err("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
 

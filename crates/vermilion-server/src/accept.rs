@@ -1,4 +1,5 @@
-//! Accepting connections: admission (`maxclients`), socket options, one task per client.
+//! Accepting connections: admission (`maxclients`, protected mode), socket options, TLS
+//! handshakes, one task per client.
 
 use std::io;
 use std::os::fd::AsRawFd;
@@ -8,7 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use socket2::{SockRef, TcpKeepalive};
-use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UnixListener};
+use tokio_rustls::TlsAcceptor;
 use tracing::{debug, warn};
 use vermilion_engine::{ClientKind, ConnectionInfo};
 
@@ -17,17 +20,54 @@ use crate::settings::ServerState;
 
 /// Sent to a client that would exceed `maxclients`, before closing it (Redis's exact bytes).
 const MAX_CLIENTS_REACHED: &[u8] = b"-ERR max number of clients reached\r\n";
+/// Sent to a non-local client in protected mode, before closing it. The first sentence is
+/// Redis's, which tools recognise; the rest gives the same ways out.
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and \
+no password is set for the default user. In this mode connections are only accepted from the loopback interface. \
+To accept clients from other computers, do one of the following: \
+1) Disable protected mode by sending 'CONFIG SET protected-mode no' from the loopback interface (a client on the \
+server's own host), but first MAKE SURE the server cannot be reached from the internet; CONFIG REWRITE then makes \
+the change permanent. \
+2) Set 'protected-mode no' in the configuration file and restart the server. \
+3) If the server was started by hand for testing, restart it with the '--protected-mode no' option. \
+4) Set a password for the default user. \
+NOTE: Any one of these is enough for the server to accept clients from other computers.\r\n";
 /// Pause after a failed accept (out of file descriptors, typically) so the loop does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
+/// How long a refused client gets to take the error line before it is closed.
+const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a TLS client may take over its handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) async fn accept_tcp(listener: TcpListener, server: Arc<ServerState>) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
-                let laddr = stream.local_addr().map_or_else(|_| String::new(), |a| a.to_string());
-                let info = ConnectionInfo { kind: ClientKind::Tcp, addr: peer.to_string(), laddr, fd: i64::from(stream.as_raw_fd()) };
+                let info = tcp_info(&stream, peer, ClientKind::Tcp);
                 configure_tcp(&stream, &server);
                 admit(stream, info, &server);
+            }
+            Err(e) => accept_failed(e).await,
+        }
+    }
+}
+
+pub(crate) async fn accept_tls(listener: TcpListener, acceptor: TlsAcceptor, server: Arc<ServerState>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                let info = tcp_info(&stream, peer, ClientKind::Tls);
+                configure_tcp(&stream, &server);
+                // The handshake runs on the client's own task, so a slow client holds up no one.
+                let acceptor = acceptor.clone();
+                let server = Arc::clone(&server);
+                tokio::spawn(async move {
+                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => admit(tls, info, &server),
+                        Ok(Err(e)) => debug!("Error accepting a client connection: {e} (addr={})", info.addr),
+                        Err(_) => debug!("TLS handshake timed out (addr={})", info.addr),
+                    }
+                });
             }
             Err(e) => accept_failed(e).await,
         }
@@ -48,6 +88,11 @@ pub(crate) async fn accept_unix(listener: UnixListener, path: PathBuf, server: A
     }
 }
 
+fn tcp_info(stream: &TcpStream, peer: std::net::SocketAddr, kind: ClientKind) -> ConnectionInfo {
+    let laddr = stream.local_addr().map_or_else(|_| String::new(), |a| a.to_string());
+    ConnectionInfo { kind, addr: peer.to_string(), laddr, fd: i64::from(stream.as_raw_fd()) }
+}
+
 /// Latency over throughput, as Redis: no Nagle delay; keepalive per `tcp-keepalive`.
 fn configure_tcp(stream: &TcpStream, server: &ServerState) {
     if let Err(e) = stream.set_nodelay(true) {
@@ -62,17 +107,21 @@ fn configure_tcp(stream: &TcpStream, server: &ServerState) {
     }
 }
 
-/// Starts serving a new connection, or turns it away when `maxclients` clients are connected.
+/// Starts serving a new connection, or turns it away: when `maxclients` clients are connected,
+/// or when protected mode refuses a client from another machine.
 fn admit<S>(stream: S, info: ConnectionInfo, server: &Arc<ServerState>)
 where
-    S: ClientStream,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let engine = &server.engine;
     if engine.connected_clients() as u64 >= server.settings.maxclients() {
-        // Best effort, as in Redis: a fresh socket's send buffer is empty, so this rarely fails.
-        let _ = stream.try_write_bytes(MAX_CLIENTS_REACHED);
-        engine.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
         debug!("Rejected {}: max number of clients reached", info.addr);
+        refuse(stream, MAX_CLIENTS_REACHED, server);
+        return;
+    }
+    if server.settings.protected_mode() && !engine.requires_auth() && !info.is_local() {
+        debug!("Refused {}: protected mode is on and the default user has no password", info.addr);
+        refuse(stream, PROTECTED_MODE_DENIED, server);
         return;
     }
     debug!("Accepted {}", info.addr);
@@ -81,24 +130,22 @@ where
     tokio::spawn(serve_client(stream, client, addr, Arc::clone(server)));
 }
 
+/// Sends a refused client its error line, then closes the connection.
+fn refuse<S>(mut stream: S, error_line: &'static [u8], server: &ServerState)
+where
+    S: AsyncWrite + Unpin + Send + 'static,
+{
+    server.engine.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(REFUSAL_WRITE_TIMEOUT, async {
+            stream.write_all(error_line).await?;
+            stream.shutdown().await
+        })
+        .await;
+    });
+}
+
 async fn accept_failed(error: io::Error) {
     warn!("Accepting client connection: {error}");
     tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
-}
-
-/// The streams a client may connect with.
-pub(crate) trait ClientStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {
-    fn try_write_bytes(&self, bytes: &[u8]) -> io::Result<usize>;
-}
-
-impl ClientStream for TcpStream {
-    fn try_write_bytes(&self, bytes: &[u8]) -> io::Result<usize> {
-        self.try_write(bytes)
-    }
-}
-
-impl ClientStream for UnixStream {
-    fn try_write_bytes(&self, bytes: &[u8]) -> io::Result<usize> {
-        self.try_write(bytes)
-    }
 }

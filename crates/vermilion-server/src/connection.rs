@@ -35,6 +35,8 @@ pub(crate) enum CloseReason {
     Protocol(ProtocolError),
     QueryBufferLimit(usize),
     IdleTimeout,
+    /// A client sent SHUTDOWN.
+    ServerStopping,
     Io(io::Error),
 }
 
@@ -46,6 +48,7 @@ impl std::fmt::Display for CloseReason {
             CloseReason::Protocol(error) => write!(f, "{error}"),
             CloseReason::QueryBufferLimit(len) => write!(f, "Closing client that reached max query buffer length (qbuf={len})"),
             CloseReason::IdleTimeout => f.write_str("Closing idle client"),
+            CloseReason::ServerStopping => f.write_str("Closing client: the server is shutting down"),
             CloseReason::Io(error) => write!(f, "Error on client connection: {error}"),
         }
     }
@@ -194,6 +197,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Outcome::Reply(reply) => reply,
                 Outcome::Blocked(waiter) => self.wait_until_served(waiter).await?,
             };
+            if self.server.is_stopping() {
+                // SHUTDOWN gets no reply, like Redis, which exits first; earlier replies still go.
+                self.flush().await?;
+                return Err(CloseReason::ServerStopping);
+            }
             // Messages the command itself caused (a PUBLISH to a channel this client listens to)
             // go out before its reply, as in Redis.
             self.encode_pushes_before_reply();

@@ -1,5 +1,5 @@
-//! Vermilion's network face: a Redis-compatible server speaking RESP2 and RESP3 over TCP and unix
-//! sockets, on tokio.
+//! Vermilion's network face: a Redis-compatible server speaking RESP2 and RESP3 over TCP, TLS and
+//! unix sockets, on tokio.
 //!
 //! ```no_run
 //! use vermilion_engine::{Config, Engine};
@@ -19,5 +19,7 @@ mod listener;
 pub mod resp;
 mod server;
 mod settings;
+mod tls;
 
-pub use server::{serve, ServeOptions, ServerHandle};
+pub use server::{serve, serve_with_tls, ServeOptions, ServerHandle};
+pub use tls::{TlsAuthClients, TlsOptions};

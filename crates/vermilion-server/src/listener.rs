@@ -62,10 +62,20 @@ impl BindAddress {
 /// Binds every TCP address of `bind` on `port` (0: one ephemeral port shared by all), and the
 /// unix socket at `unixsocket` with permissions `unixsocketperm` (0: leave the umask's).
 pub(crate) fn bind_all(bind: &[String], port: u16, unixsocket: Option<&Path>, unixsocketperm: u32) -> io::Result<BoundSockets> {
-    let addresses: Vec<BindAddress> = bind.iter().map(|entry| BindAddress::parse(entry)).collect();
-    let (tcp, port) = if port == 0 { bind_ephemeral(&addresses)? } else { (bind_tcp(&addresses, port)?, port) };
+    let (tcp, port) = bind_tcp_all(bind, port)?;
     let unix = unixsocket.map(|path| bind_unix(path, unixsocketperm).map(|l| (l, path.to_path_buf()))).transpose()?;
     Ok(BoundSockets { tcp, port, unix })
+}
+
+/// Binds every TCP address of `bind` on `port` (0: one ephemeral port shared by all); returns
+/// the listeners and the port.
+pub(crate) fn bind_tcp_all(bind: &[String], port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
+    let addresses: Vec<BindAddress> = bind.iter().map(|entry| BindAddress::parse(entry)).collect();
+    if port == 0 {
+        bind_ephemeral(&addresses)
+    } else {
+        Ok((bind_tcp(&addresses, port)?, port))
+    }
 }
 
 /// Binds every address on one port the kernel picks for the first of them.

@@ -2,6 +2,7 @@
 
 mod logging;
 mod options;
+mod process;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use tokio::signal::unix::{signal, SignalKind};
 use tracing::{info, warn};
 use vermilion_engine::{Config, Engine};
-use vermilion_server::{serve, ServeOptions};
+use vermilion_server::{serve_with_tls, ServeOptions, TlsOptions};
 
 use crate::options::{Invocation, StartOptions};
 
@@ -24,12 +25,7 @@ fn main() -> ExitCode {
     let program = args.first().map_or("vermilion-server", String::as_str);
     match options::parse_args(&args[1..]) {
         Ok(Invocation::Version) => {
-            println!(
-                "Vermilion server v={} redis_version={} bits={}",
-                vermilion_engine::VERSION,
-                vermilion_engine::REDIS_VERSION,
-                usize::BITS
-            );
+            println!("{}", options::version_line());
             ExitCode::SUCCESS
         }
         Ok(Invocation::Help) => {
@@ -52,21 +48,43 @@ fn run(start: &StartOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Before any thread starts: fork() keeps only the calling thread.
+    if config.daemonize {
+        if let Err(error) = process::daemonize() {
+            eprintln!("Cannot daemonize: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
     if let Err(error) = logging::init(&config.loglevel, &config.logfile) {
         eprintln!("{error}");
         return ExitCode::FAILURE;
     }
     log_banner(start);
+    let pidfile = process::pidfile_path(&config);
+    if let Some(path) = &pidfile {
+        if let Err(error) = std::fs::write(path, format!("{}\n", std::process::id())) {
+            warn!("Failed to write PID file {}: {error}", path.display());
+        }
+    }
     config.maxclients = raise_open_files_limit(config.maxclients);
-    if config.port == 0 && config.unixsocket.is_empty() {
+    config.dir = data_dir(&config.dir);
+    let outcome = if config.port == 0 && config.unixsocket.is_empty() && config.tls_port == 0 {
         warn!("Configured to not listen anywhere, exiting.");
-        return ExitCode::FAILURE;
+        Err(())
+    } else {
+        serve_until_shutdown(config).map_err(|error| warn!("{error}"))
+    };
+    if let Some(path) = &pidfile {
+        info!("Removing the pid file.");
+        let _ = std::fs::remove_file(path);
     }
-    if let Err(error) = serve_until_signal(config) {
-        warn!("{error}");
-        return ExitCode::FAILURE;
+    match outcome {
+        Ok(()) => {
+            warn!("Vermilion is now ready to exit, bye bye...");
+            ExitCode::SUCCESS
+        }
+        Err(()) => ExitCode::FAILURE,
     }
-    ExitCode::SUCCESS
 }
 
 fn log_banner(start: &StartOptions) {
@@ -90,8 +108,15 @@ fn log_banner(start: &StartOptions) {
     }
 }
 
-/// Opens the engine, listens, and serves until SIGINT or SIGTERM; then closes everything.
-fn serve_until_signal(config: Config) -> Result<(), String> {
+/// Why the server stops.
+enum StopCause {
+    Signal(&'static str),
+    /// A client sent SHUTDOWN (which saved already, if asked to).
+    ShutdownCommand,
+}
+
+/// Opens the engine, listens, and serves until SHUTDOWN, SIGINT or SIGTERM; then closes everything.
+fn serve_until_shutdown(config: Config) -> Result<(), String> {
     // Signal handlers go in before the sockets listen, so no early signal is lost.
     let signals = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let (mut interrupt, mut terminate) = {
@@ -107,30 +132,55 @@ fn serve_until_signal(config: Config) -> Result<(), String> {
         port: config.port,
         unixsocket: (!config.unixsocket.is_empty()).then(|| config.unixsocket.clone().into()),
     };
+    let tls = TlsOptions::from_config(&config, &config.bind);
     let engine: Arc<Engine> = Engine::open(config).map_err(|e| format!("Failed to start the engine: {e}"))?;
     info!("Server initialized");
-    let server = serve(Arc::clone(&engine), options).map_err(|e| format!("{e}. Failed listening, aborting."))?;
+    let server = serve_with_tls(Arc::clone(&engine), options, tls).map_err(|e| format!("{e}. Failed listening, aborting."))?;
     if server.port() != 0 {
         info!("Running mode=standalone, port={}.", server.port());
         info!("Ready to accept connections tcp");
+    }
+    if server.tls_port() != 0 {
+        info!("Ready to accept connections tls (port={})", server.tls_port());
     }
     if let Some(path) = server.unixsocket() {
         info!("The server is now ready to accept connections at {}", path.display());
         info!("Ready to accept connections unix");
     }
 
-    let received = signals.block_on(async {
-        tokio::select! {
-            _ = interrupt.recv() => "SIGINT",
-            _ = terminate.recv() => "SIGTERM",
+    loop {
+        let cause = signals.block_on(async {
+            tokio::select! {
+                _ = interrupt.recv() => StopCause::Signal("SIGINT"),
+                _ = terminate.recv() => StopCause::Signal("SIGTERM"),
+                () = server.stopped() => StopCause::ShutdownCommand,
+            }
+        });
+        match cause {
+            StopCause::Signal(name) => {
+                warn!("Received {name} scheduling shutdown...");
+                warn!("User requested shutdown...");
+                // Save as configured; if that fails, keep serving, as Redis does.
+                if let Err(error) = engine.prepare_shutdown(None) {
+                    warn!("{error}");
+                    warn!("Errors trying to shut down the server. Check the logs for more information.");
+                    continue;
+                }
+            }
+            StopCause::ShutdownCommand => warn!("User requested shutdown..."),
         }
-    });
-    warn!("Received {received} scheduling shutdown...");
-    warn!("User requested shutdown...");
+        break;
+    }
     server.stop();
     engine.shutdown();
-    warn!("Vermilion is now ready to exit, bye bye...");
     Ok(())
+}
+
+/// The server's data directory as an absolute path: `dir`, or the working directory when none
+/// is configured (a server persists where it runs, as Redis's `dir .`).
+fn data_dir(dir: &str) -> String {
+    let dir = if dir.is_empty() { "." } else { dir };
+    std::path::absolute(dir).map_or_else(|_| dir.to_string(), |path| path.display().to_string())
 }
 
 /// Makes room for `maxclients` connections in the open files limit, as Redis does at start-up;

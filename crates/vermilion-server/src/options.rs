@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use vermilion_engine::config::find_param;
+use vermilion_engine::config::{find_param, FILE_ONLY_DIRECTIVES};
 use vermilion_engine::Config;
 
 /// What the command line asks for.
@@ -40,6 +40,16 @@ impl std::fmt::Display for UsageError {
     }
 }
 
+/// What `--version` prints, shaped like redis-server's line.
+pub fn version_line() -> String {
+    format!(
+        "Vermilion server v={} sha=00000000:0 malloc=libc bits={} redis_version={}",
+        vermilion_engine::VERSION,
+        usize::BITS,
+        vermilion_engine::REDIS_VERSION
+    )
+}
+
 pub fn usage(program: &str) -> String {
     format!(
         "Usage: {program} [/path/to/redis.conf] [options] [-]
@@ -56,6 +66,8 @@ Examples:
        {program} --port 7777
        {program} --bind 127.0.0.1 ::1 --save \"900 1 300 10\"
        {program} /etc/myredis.conf --loglevel verbose -
+       {program} /etc/myredis.conf --daemonize yes --pidfile /run/vermilion.pid
+       {program} --tls-port 6380 --tls-cert-file server.crt --tls-key-file server.key --tls-ca-cert-file ca.crt
 "
     )
 }
@@ -81,7 +93,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, UsageError> {
         } else if let Some(flag) = arg.strip_prefix("--").filter(|_| !awaiting_value) {
             let mut words = flag.split_whitespace().map(String::from);
             let name = words.next().ok_or_else(|| UsageError(format!("Invalid option '{arg}'")))?;
-            if find_param(&name).is_none() {
+            let file_only = FILE_ONLY_DIRECTIVES.iter().any(|d| d.eq_ignore_ascii_case(&name));
+            if find_param(&name).is_none() && !file_only {
                 return Err(UsageError(format!("Unknown option '--{name}': not a configuration directive")));
             }
             let values: Vec<String> = words.collect();
@@ -113,13 +126,15 @@ pub fn load_config(options: &StartOptions) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("Fatal error, can't open config file '{}': {e}", path.display()))?;
         config.apply_file_text(&text).map_err(|e| fatal_config_error(&e))?;
+        // Absolute, so CONFIG REWRITE still finds it after the working directory changes.
+        config.config_file = Some(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
     }
     if options.config_from_stdin {
         let text = std::io::read_to_string(std::io::stdin()).map_err(|e| format!("Fatal error reading stdin: {e}"))?;
         config.apply_file_text(&text).map_err(|e| fatal_config_error(&e))?;
     }
     for (name, values) in &options.directives {
-        config.set(name, &values.join(" ")).map_err(|e| fatal_config_error(&format!("--{name} {}: {e}", values.join(" "))))?;
+        config.apply_directive(name, values).map_err(|e| fatal_config_error(&format!("--{name} {}: {e}", values.join(" "))))?;
     }
     Ok(config)
 }
@@ -186,6 +201,24 @@ mod tests {
         assert!(run(&["x.conf", "--port", "1", "-"]).config_from_stdin);
         // In the middle, `-` is just a stray value.
         assert!(parse_args(&["x.conf".into(), "-".into(), "--port".into(), "1".into()]).is_err());
+    }
+
+    #[test]
+    fn rename_command_is_accepted_on_the_command_line() {
+        let config = load_config(&run(&["--rename-command", "config", ""])).unwrap();
+        assert_eq!(config.renamed_commands, vec![("config".to_string(), String::new())]);
+    }
+
+    #[test]
+    fn the_config_file_path_is_remembered_absolute() {
+        let dir = std::env::temp_dir().join(format!("vermilion-options-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("server.conf");
+        std::fs::write(&path, "port 7002\n").unwrap();
+        let config = load_config(&run(&[path.to_str().unwrap()])).unwrap();
+        assert_eq!(config.port, 7002);
+        assert_eq!(config.config_file, Some(std::fs::canonicalize(&path).unwrap()));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -4,16 +4,19 @@
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::Mutex;
 use tokio::runtime::Runtime;
+use tokio::sync::watch;
 use vermilion_engine::Engine;
 
-use crate::accept::{accept_tcp, accept_unix};
-use crate::listener::bind_all;
+use crate::accept::{accept_tcp, accept_tls, accept_unix};
+use crate::listener::{bind_all, bind_tcp_all};
 use crate::settings::{refresh_settings, ServerState};
+use crate::tls::TlsOptions;
 
 /// How long `stop` waits for connection tasks to wind down.
 const STOP_GRACE: Duration = Duration::from_secs(2);
@@ -38,64 +41,106 @@ impl Default for ServeOptions {
     }
 }
 
-/// A running server. Stops when dropped.
+/// A running server. Stops when dropped, or when a client sends SHUTDOWN.
 pub struct ServerHandle {
     port: u16,
+    tls_port: u16,
     local_addrs: Vec<SocketAddr>,
+    running: Arc<Running>,
+}
+
+/// What stopping needs, shared with the SHUTDOWN listener.
+struct Running {
+    engine: Arc<Engine>,
+    state: Arc<ServerState>,
     unixsocket: Option<PathBuf>,
     runtime: Mutex<Option<Runtime>>,
+    /// The engine's id for this server's SHUTDOWN listener.
+    listener_id: Mutex<Option<u64>>,
+    /// Becomes true once the server has stopped.
+    stopped: watch::Sender<bool>,
 }
 
 /// Starts serving `engine` on its own background threads; returns once every socket listens.
+/// Speaks TLS too when the engine's configuration sets `tls-port` (on the same addresses).
 ///
 /// # Errors
 ///
 /// When a socket cannot be opened (address in use, missing required address, unix socket path
-/// not writable) or the runtime cannot start.
+/// not writable), the TLS files cannot be used, or the runtime cannot start.
 pub fn serve(engine: Arc<Engine>, options: ServeOptions) -> io::Result<ServerHandle> {
+    let config = engine.config();
+    let bind = if options.bind.is_empty() { &config.bind } else { &options.bind };
+    let tls = TlsOptions::from_config(&config, bind);
+    serve_with_tls(engine, options, tls)
+}
+
+/// Like [`serve`], with TLS set explicitly (`None`: no TLS listener) rather than from the
+/// engine's configuration.
+///
+/// # Errors
+///
+/// As [`serve`].
+pub fn serve_with_tls(engine: Arc<Engine>, options: ServeOptions, tls: Option<TlsOptions>) -> io::Result<ServerHandle> {
     let unixsocketperm = engine.config().unixsocketperm;
+    // The acceptor first: a bad certificate is reported before any port is taken.
+    let acceptor = tls.as_ref().map(TlsOptions::acceptor).transpose()?;
     let sockets = bind_all(&options.bind, options.port, options.unixsocket.as_deref(), unixsocketperm)?;
+    let (tls_listeners, tls_port) = match &tls {
+        Some(tls) => bind_tcp_all(&tls.bind, tls.port)?,
+        None => (Vec::new(), 0),
+    };
     let local_addrs = sockets.tcp.iter().map(std::net::TcpListener::local_addr).collect::<io::Result<Vec<_>>>()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().thread_name("vermilion-net").enable_all().build()?;
-    let state = Arc::new(ServerState::new(engine));
+    let state = Arc::new(ServerState::new(Arc::clone(&engine)));
     {
         let _context = runtime.enter();
         for listener in sockets.tcp {
             runtime.spawn(accept_tcp(tokio::net::TcpListener::from_std(listener)?, Arc::clone(&state)));
         }
+        if let Some(acceptor) = acceptor {
+            for listener in tls_listeners {
+                runtime.spawn(accept_tls(tokio::net::TcpListener::from_std(listener)?, acceptor.clone(), Arc::clone(&state)));
+            }
+        }
         if let Some((listener, path)) = sockets.unix {
             runtime.spawn(accept_unix(tokio::net::UnixListener::from_std(listener)?, path, Arc::clone(&state)));
         }
-        runtime.spawn(refresh_settings(state));
+        runtime.spawn(refresh_settings(Arc::clone(&state)));
     }
-    Ok(ServerHandle { port: sockets.port, local_addrs, unixsocket: options.unixsocket, runtime: Mutex::new(Some(runtime)) })
+    let running = Arc::new(Running {
+        engine: Arc::clone(&engine),
+        state,
+        unixsocket: options.unixsocket,
+        runtime: Mutex::new(Some(runtime)),
+        listener_id: Mutex::new(None),
+        stopped: watch::Sender::new(false),
+    });
+    let listener_id = engine.add_shutdown_listener(shutdown_listener(Arc::downgrade(&running)));
+    *running.listener_id.lock() = Some(listener_id);
+    Ok(ServerHandle { port: sockets.port, tls_port, local_addrs, running })
 }
 
-impl ServerHandle {
-    /// The TCP port listened on (the one picked, if `ServeOptions::port` was 0); 0 without TCP.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
+/// What this server does on SHUTDOWN: its connections stop replying at once, and a thread of
+/// its own stops it (the listener runs inside the command, with the keyspace locked).
+fn shutdown_listener(running: Weak<Running>) -> vermilion_engine::ShutdownListener {
+    Arc::new(move || {
+        let Some(running) = running.upgrade() else { return };
+        running.state.stopping.store(true, Ordering::Release);
+        let spawned = std::thread::Builder::new().name("vermilion-shutdown".into()).spawn(move || running.stop());
+        if let Err(e) = spawned {
+            tracing::warn!("Cannot start the shutdown thread: {e}");
+        }
+    })
+}
 
-    /// Every TCP address listened on.
-    pub fn local_addrs(&self) -> &[SocketAddr] {
-        &self.local_addrs
-    }
-
-    /// The unix socket path, if listening on one.
-    pub fn unixsocket(&self) -> Option<&Path> {
-        self.unixsocket.as_deref()
-    }
-
-    /// Whether the server is still running.
-    pub fn is_running(&self) -> bool {
-        self.runtime.lock().is_some()
-    }
-
-    /// Stops accepting, closes every connection (their engine clients disconnect) and removes the
-    /// unix socket file. The engine itself keeps running. Calling it again does nothing.
-    pub fn stop(&self) {
+impl Running {
+    fn stop(&self) {
         let Some(runtime) = self.runtime.lock().take() else { return };
+        self.state.stopping.store(true, Ordering::Release);
+        if let Some(id) = self.listener_id.lock().take() {
+            self.engine.remove_shutdown_listener(id);
+        }
         // Shutting the runtime down drops every task: listeners and connections close with them.
         if tokio::runtime::Handle::try_current().is_ok() {
             // Blocking inside an async context is not allowed; let the threads finish on their own.
@@ -106,6 +151,52 @@ impl ServerHandle {
         if let Some(path) = &self.unixsocket {
             let _ = std::fs::remove_file(path);
         }
+        self.stopped.send_replace(true);
+    }
+}
+
+impl ServerHandle {
+    /// The TCP port listened on (the one picked, if `ServeOptions::port` was 0); 0 without TCP.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The TLS port listened on; 0 without TLS.
+    pub fn tls_port(&self) -> u16 {
+        self.tls_port
+    }
+
+    /// Every TCP address listened on (not the TLS ones).
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.local_addrs
+    }
+
+    /// The unix socket path, if listening on one.
+    pub fn unixsocket(&self) -> Option<&Path> {
+        self.running.unixsocket.as_deref()
+    }
+
+    /// Whether the server is still running.
+    pub fn is_running(&self) -> bool {
+        self.running.runtime.lock().is_some()
+    }
+
+    /// Stops accepting, closes every connection (their engine clients disconnect) and removes the
+    /// unix socket file. The engine itself keeps running. Calling it again does nothing.
+    pub fn stop(&self) {
+        self.running.stop();
+    }
+
+    /// Resolves once the server has stopped: after [`ServerHandle::stop`], or after a client's
+    /// SHUTDOWN. Works from any runtime.
+    pub async fn stopped(&self) {
+        let mut stopped = self.running.stopped.subscribe();
+        let _ = stopped.wait_for(|stopped| *stopped).await;
+    }
+
+    /// Whether a client asked this server to shut down.
+    pub fn shutdown_requested(&self) -> bool {
+        self.running.state.is_stopping()
     }
 }
 
@@ -119,8 +210,9 @@ impl std::fmt::Debug for ServerHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerHandle")
             .field("port", &self.port)
+            .field("tls_port", &self.tls_port)
             .field("local_addrs", &self.local_addrs)
-            .field("unixsocket", &self.unixsocket)
+            .field("unixsocket", &self.running.unixsocket)
             .field("running", &self.is_running())
             .finish_non_exhaustive()
     }

@@ -4,7 +4,7 @@
 //! refreshes this cache ten times a second instead (Redis's default `hz`), so `CONFIG SET
 //! proto-max-bulk-len` or `maxclients` takes effect within 100 ms.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ pub(crate) struct LiveSettings {
     maxclients: AtomicU64,
     timeout_secs: AtomicU64,
     tcp_keepalive_secs: AtomicU64,
+    protected_mode: AtomicBool,
 }
 
 impl LiveSettings {
@@ -36,6 +37,7 @@ impl LiveSettings {
         store(&self.maxclients, config.maxclients);
         store(&self.timeout_secs, config.timeout);
         store(&self.tcp_keepalive_secs, config.tcp_keepalive);
+        self.protected_mode.store(config.protected_mode, Ordering::Relaxed);
     }
 
     /// `proto-max-bulk-len`: the longest argument a request may carry.
@@ -60,6 +62,11 @@ impl LiveSettings {
         }
     }
 
+    /// `protected-mode`: turn away non-local clients while the default user has no password.
+    pub(crate) fn protected_mode(&self) -> bool {
+        self.protected_mode.load(Ordering::Relaxed)
+    }
+
     /// `tcp-keepalive`: the TCP keepalive period for new connections (`None`: off).
     pub(crate) fn tcp_keepalive(&self) -> Option<Duration> {
         match self.tcp_keepalive_secs.load(Ordering::Relaxed) {
@@ -69,16 +76,23 @@ impl LiveSettings {
     }
 }
 
-/// What every connection task shares: the engine and the cached settings.
+/// What every connection task shares: the engine, the cached settings, and whether the server
+/// is stopping.
 pub(crate) struct ServerState {
     pub(crate) engine: Arc<Engine>,
     pub(crate) settings: LiveSettings,
+    /// Set when a client sent SHUTDOWN: connections close without another reply.
+    pub(crate) stopping: AtomicBool,
 }
 
 impl ServerState {
     pub(crate) fn new(engine: Arc<Engine>) -> Self {
         let settings = LiveSettings::new(&engine.config());
-        ServerState { engine, settings }
+        ServerState { engine, settings, stopping: AtomicBool::new(false) }
+    }
+
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
     }
 }
 

@@ -50,7 +50,11 @@ fn a_missing_config_file_is_an_error() {
 fn serve_and_stop(signal: libc::c_int, extra_args: &[&str]) {
     let port = free_port();
     let port_text = port.to_string();
-    let mut args = vec!["--port", port_text.as_str(), "--bind", "127.0.0.1", "--save", ""];
+    // A data directory of its own: an engine locks the one it uses.
+    let data_dir = std::env::temp_dir().join(format!("vermilion-binary-data-{port}-{}", std::process::id()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let data_dir_text = data_dir.to_str().unwrap().to_string();
+    let mut args = vec!["--port", port_text.as_str(), "--bind", "127.0.0.1", "--save", "", "--dir", data_dir_text.as_str()];
     args.extend_from_slice(extra_args);
     let mut child = Command::new(BIN).args(&args).stdout(Stdio::piped()).spawn().unwrap();
 
@@ -85,6 +89,7 @@ fn serve_and_stop(signal: libc::c_int, extra_args: &[&str]) {
     client.expect_closed();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
+    let _ = std::fs::remove_dir_all(&data_dir);
 }
 
 #[test]
@@ -103,7 +108,7 @@ fn a_config_file_and_flags_combine() {
     std::fs::create_dir_all(&dir).unwrap();
     let conf = dir.join("redis.conf");
     let port = free_port();
-    std::fs::write(&conf, format!("# test configuration\nport {port}\nbind 127.0.0.1\nsave \"\"\n")).unwrap();
+    std::fs::write(&conf, format!("# test configuration\nport {port}\nbind 127.0.0.1\nsave \"\"\ndir {}\n", dir.display())).unwrap();
     let mut child = Command::new(BIN)
         .arg(&conf)
         .args(["--requirepass", "secret", "--loglevel", "warning"])

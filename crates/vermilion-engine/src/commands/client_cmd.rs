@@ -37,6 +37,10 @@ static CLIENT: &[Command] = &[
     Command::new("client|list", -2, Group::Connection, list).flags(ADMIN).acl(CONN)
         .tips(&["nondeterministic_output"])
         .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections."),
+    Command::new("client|no-evict", 3, Group::Connection, no_evict).flags(ADMIN).acl(CONN)
+        .doc("7.0.0", "O(1)", "Sets the client eviction mode of the connection."),
+    Command::new("client|no-touch", 3, Group::Connection, no_touch).flags(SELF).acl(CONN)
+        .doc("7.2.0", "O(1)", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."),
     Command::new("client|setinfo", 4, Group::Connection, setinfo).flags(SELF).acl(CONN)
         .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc("7.2.0", "O(1)", "Sets information specific to the client or connection."),
@@ -52,6 +56,27 @@ pub fn validate_name(name: &[u8]) -> Result<(), Reply> {
     } else {
         Err(Reply::err("ERR Client names cannot contain spaces, newlines or special characters."))
     }
+}
+
+/// `ON` or `OFF`, else a syntax error.
+fn on_off(ctx: &mut Ctx) -> Result<bool, Reply> {
+    match ctx.args.keyword()?.as_slice() {
+        b"ON" => Ok(true),
+        b"OFF" => Ok(false),
+        _ => Err(errors::SYNTAX),
+    }
+}
+
+/// CLIENT NO-EVICT ON|OFF — accepted and remembered; Vermilion does not evict clients.
+fn no_evict(ctx: &mut Ctx) -> CmdResult {
+    ctx.client.no_evict = on_off(ctx)?;
+    Ok(Reply::OK)
+}
+
+/// CLIENT NO-TOUCH ON|OFF — this client's commands leave keys' LRU/LFU data alone.
+fn no_touch(ctx: &mut Ctx) -> CmdResult {
+    ctx.client.no_touch = on_off(ctx)?;
+    Ok(Reply::OK)
 }
 
 /// CLIENT ID

@@ -480,7 +480,7 @@ fn object_entry<'c>(ctx: &'c mut Ctx) -> Result<Option<&'c Entry>, Reply> {
 }
 
 fn uses_lfu(ctx: &Ctx) -> bool {
-    ctx.engine.config.read().maxmemory_policy.contains("lfu")
+    ctx.ks.eviction.policy().is_lfu()
 }
 
 /// OBJECT ENCODING key
@@ -526,13 +526,14 @@ fn object_idletime(ctx: &mut Ctx) -> CmdResult {
 
 /// OBJECT FREQ key
 fn object_freq(ctx: &mut Ctx) -> CmdResult {
-    if object_entry(ctx)?.is_none() {
+    let Some(access) = object_entry(ctx)?.map(|e| e.access) else {
         return Ok(Reply::Null);
-    }
+    };
     if !uses_lfu(ctx) {
         return Err(Reply::err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    Ok(Reply::Integer(0))
+    let now = ctx.engine.coarse_ms();
+    Ok(Reply::Integer(i64::from(ctx.ks.eviction.lfu_decayed(access, now))))
 }
 
 /// OBJECT HELP

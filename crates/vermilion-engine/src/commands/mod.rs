@@ -22,6 +22,7 @@ mod hll;
 mod introspection;
 mod keys;
 mod list;
+mod memory;
 mod persistence;
 mod pubsub;
 pub mod scripting;
@@ -65,6 +66,7 @@ fn families() -> impl Iterator<Item = &'static Command> {
         keys::COMMANDS,
         tx::COMMANDS,
         acl_cmd::COMMANDS,
+        memory::COMMANDS,
         pubsub::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,
@@ -228,10 +230,14 @@ impl<'a> Ctx<'a> {
         // The entry comes back mutable (lazy field expiry changes it on reads), so a snapshot
         // under way saves it first.
         ks.dbs[self.client.db].preserve(key);
-        match ks.dbs[self.client.db].keys.get_mut(key) {
+        let touch = !self.client.no_touch;
+        let Keyspace { dbs, stats, eviction, rng, .. } = ks;
+        match dbs[self.client.db].keys.get_mut(key) {
             Some(entry) => {
-                ks.stats.keyspace_hits += 1;
-                entry.access = crate::keyspace::lru_clock(now);
+                stats.keyspace_hits += 1;
+                if touch {
+                    eviction.touch(entry, now, rng);
+                }
                 Some(entry)
             }
             None => {
@@ -260,9 +266,14 @@ impl<'a> Ctx<'a> {
     pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         self.expire_if_needed(key);
         let now = self.engine.coarse_ms();
-        self.db().preserve(key);
-        let entry = self.db().keys.get_mut(key)?;
-        entry.access = crate::keyspace::lru_clock(now);
+        let touch = !self.client.no_touch;
+        let db = self.client.db;
+        let Keyspace { dbs, eviction, rng, .. } = &mut *self.ks;
+        dbs[db].preserve(key);
+        let entry = dbs[db].keys.get_mut(key)?;
+        if touch {
+            eviction.touch(entry, now, rng);
+        }
         Some(entry)
     }
 
@@ -275,7 +286,8 @@ impl<'a> Ctx<'a> {
     /// Adds a key known to be absent (a write lookup just missed it), not counting a change:
     /// the caller fills the new value and counts what it did. Publishes the `new` event.
     pub fn insert_absent(&mut self, key: &[u8], value: Value) {
-        let entry = Entry::new(value, self.engine.coarse_ms());
+        let now = self.engine.coarse_ms();
+        let entry = Entry { value, access: self.ks.eviction.initial_access(now) };
         self.db().preserve(key);
         self.db().keys.insert_new(key.into(), entry);
         self.notify(crate::pubsub::class::NEW, "new", key);
@@ -286,7 +298,7 @@ impl<'a> Ctx<'a> {
     pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
         // An expired key is gone first (publishing `expired`), so its value counts as new.
         self.expire_if_needed(key);
-        let entry = Entry::new(value, self.engine.coarse_ms());
+        let entry = Entry { value, access: self.ks.eviction.initial_access(self.engine.coarse_ms()) };
         let db = self.db();
         db.preserve(key);
         let replaced = db.keys.insert(key, entry).is_some();

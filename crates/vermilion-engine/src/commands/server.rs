@@ -223,6 +223,11 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
         ctx.engine.set_config(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
     }
+    // A lower maxmemory takes effect now: evict down to it.
+    if ctx.engine.eviction.maxmemory() > 0 {
+        let now = ctx.engine.coarse_ms();
+        crate::eviction::perform_evictions(ctx.ks, now, &|| crate::info::used_memory() as u64);
+    }
     Ok(Reply::OK)
 }
 

@@ -37,6 +37,13 @@ pub struct Multi {
     pub(crate) failed: bool,
 }
 
+impl Multi {
+    /// Whether a queued command may grow memory (EXEC is then refused over `maxmemory`).
+    pub(crate) fn queues_denyoom(&self) -> bool {
+        self.queued.iter().any(|q| q.cmd.has(super::flag::DENYOOM))
+    }
+}
+
 struct Queued {
     cmd: &'static Command,
     first_arg: usize,

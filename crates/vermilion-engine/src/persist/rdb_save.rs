@@ -370,6 +370,8 @@ impl Persistence {
             this.save_in_foreground(engine, ks)?;
         }
         this.status.lock().closed = true;
+        // The data is settled: another engine may have the directory now.
+        this.lock.lock().take();
         Ok(())
     }
 
@@ -454,7 +456,9 @@ impl BackgroundSave {
                 return Err("stopped by the engine closing".into());
             }
             let done = walk.step(&mut ks, &mut chunk, &mut garbage);
-            drop(ks);
+            // Hand the lock to a waiting client rather than take it straight back: the walk
+            // must not starve the commands it runs beside.
+            parking_lot::MutexGuard::unlock_fair(ks);
             engine.persistence.keys_processed.store(walk.keys_walked, Ordering::Relaxed);
             drop(engine);
             // Tables detached by flushes are freed here, off the lock.
