@@ -56,7 +56,7 @@ setup_python() {
         python3 -m venv .venv || return 1
     fi
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q pytest fakeredis mypy redis || return 1
+    .venv/bin/python -m pip install -q pytest pytest-asyncio fakeredis mypy redis || return 1
     .venv/bin/python -m pip install -q . || return 1
 }
 

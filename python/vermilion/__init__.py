@@ -2,13 +2,28 @@
 
 ``vermilion.Redis`` is redis-py's client with the engine in-process; ``vermilion.Engine``
 holds the data (several clients may share one); ``vermilion.Server`` serves an engine to other
-processes over the Redis protocol.
+processes over the Redis protocol. ``vermilion.asyncio.Redis`` is the ``redis.asyncio`` face,
+``vermilion.compat`` a drop-in for fakeredis.
 """
 
 from ._native import REDIS_VERSION, __version__
 from .client import Pipeline, Redis
 from .connection import EmbeddedConnection
 from .engine import Engine
+from .pool import BlockingConnectionPool, ConnectionPool
 from .server import Server
 
-__all__ = ["Engine", "EmbeddedConnection", "Pipeline", "REDIS_VERSION", "Redis", "Server", "__version__"]
+StrictRedis = Redis
+
+__all__ = [
+    "BlockingConnectionPool",
+    "ConnectionPool",
+    "Engine",
+    "EmbeddedConnection",
+    "Pipeline",
+    "REDIS_VERSION",
+    "Redis",
+    "Server",
+    "StrictRedis",
+    "__version__",
+]

@@ -8,14 +8,13 @@ from typing import Any, cast
 import redis
 import redis.client
 from redis.client import EMPTY_RESPONSE, NEVER_DECODE
-from redis.connection import ConnectionPool
 from redis.exceptions import ResponseError
-from redis.maint_notifications import MaintNotificationsConfig
 
-from . import _native, fastpath
+from . import _native, fastpath, urls
 from .callbacks import CallbackTable, apply_callback
 from .connection import EmbeddedConnection
 from .engine import Engine
+from .pool import ConnectionPool
 
 
 # Commands that may wait for other clients; Redis flags them "blocking".
@@ -35,6 +34,10 @@ class Redis(redis.Redis):
         r = vermilion.Redis()
         r2 = vermilion.Redis(engine=r.engine, db=1, decode_responses=True)
 
+    ``connection_pool`` may be a :class:`vermilion.ConnectionPool` or
+    :class:`vermilion.BlockingConnectionPool`; ``host``, ``port`` and socket options are
+    accepted and ignored - which engine a client uses is decided by ``engine`` alone.
+
     Each redis-py connection of the pool is one engine client (own selected db, name, RESP
     version). The client's own commands run on a dedicated connection; ``pipeline()`` and
     ``pubsub()`` take theirs from the pool. It is safe to share one client between threads.
@@ -52,24 +55,16 @@ class Redis(redis.Redis):
         encoding_errors: str = "strict",
         protocol: int | None = 2,
         client_name: str | None = None,
-        connection_pool: ConnectionPool | None = None,
+        connection_pool: redis.ConnectionPool | None = None,
         single_connection_client: bool = False,
         max_connections: int | None = None,
         **connection_kwargs: Any,
     ) -> None:
-        if engine is not None and not isinstance(engine, Engine):
-            raise TypeError(
-                f"engine must be a vermilion.Engine, not {type(engine).__name__!r}; "
-                "for a Redis server use redis.Redis or vermilion.Redis.from_url"
-            )
         owns_pool = connection_pool is None
         if connection_pool is None:
             connection_pool = ConnectionPool(
-                connection_class=EmbeddedConnection,
+                engine=engine,
                 max_connections=max_connections,
-                # Maintenance notifications concern server fail-overs, not an in-process engine.
-                maint_notifications_config=MaintNotificationsConfig(enabled=False),
-                engine=engine if engine is not None else Engine(),
                 db=db,
                 password=password,
                 username=username,
@@ -96,9 +91,19 @@ class Redis(redis.Redis):
         fastpath.bind(self, fast, defaults)
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> redis.Redis:
-        """A plain redis-py client of the server at ``url`` (``redis://host:port/db``)."""
-        return redis.Redis.from_url(url, **kwargs)
+    def from_url(cls, url: str, **kwargs: Any) -> Any:
+        """A client of the engine a ``vermilion://`` URL names (see :mod:`vermilion.urls`):
+        ``vermilion://`` a fresh engine, ``vermilion://NAME`` a named one, ``vermilion:///dir``
+        the engine of a data directory, options in the query string. Other schemes
+        (``redis://host:port/db``, ``rediss://``, ``unix://``) give a plain redis-py client
+        of that server."""
+        if not urls.is_embedded(url):
+            return redis.Redis.from_url(url, **kwargs)
+        single_connection_client = kwargs.pop("single_connection_client", False)
+        pool = ConnectionPool.from_url(url, **kwargs)
+        client = cls(connection_pool=pool, single_connection_client=single_connection_client)
+        client.auto_close_connection_pool = True
+        return client
 
     @property
     def engine(self) -> Engine:

@@ -142,10 +142,10 @@ class EmbeddedConnection(AbstractConnection):
         return "embedded"
 
 
-def handshake_commands(connection: AbstractConnection) -> Handshake:
+def handshake_commands(connection: Any) -> Handshake:
     """The commands redis-py sends when a connection opens, in its order: authentication (in
     HELLO for RESP3), the protocol switch, the client name, library info (allowed to fail), and
-    the database."""
+    the database. ``connection`` is a redis-py connection, synchronous or asyncio."""
     steps: Handshake = []
     credentials = None
     if connection.credential_provider or connection.username or connection.password:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import os
-from typing import Any
+import threading
+import time
+from typing import Any, Callable, ClassVar
 
 from . import _native
 
@@ -33,17 +36,30 @@ class Engine:
         Engine(maxmemory="100mb", maxmemory_policy="allkeys-lru", databases=32)
 
     ``config_file`` is read as a ``redis.conf`` first; keyword options override it.
+
     ``clock_ms`` runs the engine on a manual clock starting at that time (milliseconds since
-    the epoch), moved only by :meth:`advance_time` - expiry then becomes deterministic.
+    the epoch); ``manual_clock=True`` starts one at the current time. A manual clock moves only
+    when :meth:`advance_time` moves it, so TTLs, ``OBJECT IDLETIME``, stream IDs and the
+    timeouts of blocking commands become deterministic in tests - no sleeping.
+
+    Engines are shared by handing the same object around, or by name within the process
+    (:meth:`named`, ``vermilion://NAME`` URLs); nothing is ever shared by accident.
     """
+
+    # Engines opened by name or data directory, for the life of the process.
+    _shared: ClassVar[dict[str, Engine]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(
         self,
         config_file: str | os.PathLike[str] | None = None,
         *,
         clock_ms: int | None = None,
+        manual_clock: bool = False,
         **options: Any,
     ) -> None:
+        if manual_clock and clock_ms is None:
+            clock_ms = int(time.time() * 1000)
         config_text = None
         if config_file is not None:
             with open(config_file, encoding="utf-8") as file:
@@ -64,9 +80,57 @@ class Engine:
         for name, value in options.items():
             self.config_set(name, value)
 
-    def advance_time(self, ms: int) -> bool:
-        """Moves a manual clock forward; False when the engine runs on the system clock."""
-        return self._native.advance_time(ms)
+    @classmethod
+    def named(cls, name: str, *, clock_ms: int | None = None, manual_clock: bool = False, **options: Any) -> Engine:
+        """The engine called ``name`` in this process, opened with these arguments by the first
+        caller. Later callers get the same engine; options they pass are applied to it as
+        ``CONFIG SET`` would. ``vermilion://NAME`` URLs open engines this way."""
+
+        def open_engine() -> Engine:
+            return cls(clock_ms=clock_ms, manual_clock=manual_clock, **options)
+
+        return cls._open_shared(f"name:{name}", options, open_engine)
+
+    @classmethod
+    def at(
+        cls, path: str | os.PathLike[str], *, clock_ms: int | None = None, manual_clock: bool = False, **options: Any
+    ) -> Engine:
+        """The engine whose data directory (its ``dir`` option) is ``path``: one per absolute
+        path in this process, the directory created if missing. ``vermilion:///path`` URLs
+        open engines this way. (Persistence is yet to come: the data lives in memory.)"""
+        directory = os.path.abspath(os.fspath(path))
+
+        def open_engine() -> Engine:
+            os.makedirs(directory, exist_ok=True)
+            return cls(clock_ms=clock_ms, manual_clock=manual_clock, dir=directory, **options)
+
+        return cls._open_shared(f"dir:{directory}", options, open_engine)
+
+    @classmethod
+    def _open_shared(cls, key: str, options: dict[str, Any], open_engine: Callable[[], Engine]) -> Engine:
+        with cls._shared_lock:
+            engine = cls._shared.get(key)
+            if engine is None:
+                engine = cls._shared[key] = open_engine()
+                return engine
+        engine.configure(**options)
+        return engine
+
+    def advance_time(self, ms: float | datetime.timedelta = 0, *, seconds: float = 0) -> bool:
+        """Moves a manual clock forward by ``ms`` milliseconds plus ``seconds`` (or by a
+        ``datetime.timedelta`` given as the first argument). Blocking commands whose timeout
+        has now passed return at once. False when the engine runs on the system clock."""
+        if isinstance(ms, datetime.timedelta):
+            ms = ms.total_seconds() * 1000
+        step = round(ms + seconds * 1000)
+        if step < 0:
+            raise ValueError("a clock only moves forward")
+        return self._native.advance_time(step)
+
+    @property
+    def manual_clock(self) -> bool:
+        """Whether the engine runs on a manual clock."""
+        return self._native.advance_time(0)
 
     def now_ms(self) -> int:
         """Milliseconds since the epoch on the engine's clock."""

@@ -7,7 +7,7 @@ client's class has not overridden the method.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import redis
 
@@ -36,13 +36,22 @@ FAST_METHODS: Mapping[str, str] = {
 }
 
 
-def bind(client: Any, fast: Any, default_callbacks: Mapping[str, Any]) -> None:
-    """Puts the native methods of ``fast`` on ``client``'s instance dict where allowed."""
+def bind(
+    client: Any,
+    fast: Any,
+    default_callbacks: Mapping[str, Any],
+    base: type = redis.Redis,
+    wrap: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+) -> None:
+    """Puts the native methods of ``fast`` on ``client``'s instance dict where allowed: where
+    the client's class inherits the method from ``base`` unchanged. ``wrap`` adapts each one
+    (the asyncio face makes them coroutines)."""
     for method, command in FAST_METHODS.items():
-        inherited = getattr(type(client), method, None) is getattr(redis.Redis, method)
+        inherited = getattr(type(client), method, None) is getattr(base, method)
         default = client.response_callbacks.get(command) is default_callbacks.get(command)
         if inherited and default:
-            client.__dict__[method] = getattr(fast, method)
+            native = getattr(fast, method)
+            client.__dict__[method] = wrap(native) if wrap is not None else native
 
 
 def unbind_command(client: Any, command: str) -> None:

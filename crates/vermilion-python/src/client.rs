@@ -21,6 +21,7 @@ use vermilion_engine::{Client as EngineClient, ConnectionInfo, Engine as EngineC
 use crate::argv::{split_command_name, Objects};
 use crate::codec::{Arg, TextCodec};
 use crate::engine::Engine;
+use crate::parked::{Doorbell, ParkedCall};
 use crate::reply::{self, Shape};
 
 /// One command of the connection handshake.
@@ -62,12 +63,27 @@ impl Client {
     /// Runs one command; with `pushes`, also takes the messages pushed to the session before
     /// its reply (pub/sub messages, keyspace events), which come first on the wire.
     fn run_collecting(&self, py: Python<'_>, argv: &[&[u8]], pushes: Option<&mut Vec<Reply>>) -> PyResult<(Reply, bool)> {
+        match self.start_collecting(py, argv, pushes, Park::Wait)? {
+            (Outcome::Reply(reply), resp3) => Ok((reply, resp3)),
+            (Outcome::Blocked(waiter), resp3) => Ok((wait_released(py, waiter)?, resp3)),
+        }
+    }
+
+    /// Like `run_collecting`; with `Park::Return`, a blocking command that must wait comes back
+    /// parked instead of being waited on, so the asyncio face awaits it without holding a thread.
+    fn start_collecting(
+        &self,
+        py: Python<'_>,
+        argv: &[&[u8]],
+        pushes: Option<&mut Vec<Reply>>,
+        park: Park,
+    ) -> PyResult<(Outcome, bool)> {
         let mut slot = self.lock_session(py);
         let session = match slot.as_mut() {
             Some(session) if !session.should_close() => session,
             _ => match self.open_session() {
                 Ok(session) => slot.insert(session),
-                Err(refused) => return Ok((refused, false)),
+                Err(refused) => return Ok((Outcome::Reply(refused), false)),
             },
         };
         let outcome = if argv.first().is_some_and(|name| may_run_scripts(name)) {
@@ -76,9 +92,10 @@ impl Client {
         } else {
             session.start(argv)
         };
-        let reply = match outcome {
-            Outcome::Reply(reply) => reply,
-            Outcome::Blocked(waiter) => wait_released(py, waiter)?,
+        let outcome = match outcome {
+            // Waiting holds the session, as a blocked connection takes no other command.
+            Outcome::Blocked(waiter) if park == Park::Wait => Outcome::Reply(wait_released(py, waiter)?),
+            other => other,
         };
         if let Some(pushes) = pushes {
             if !session.mailbox().is_empty() {
@@ -89,7 +106,7 @@ impl Client {
         if session.should_close() {
             *slot = None;
         }
-        Ok((reply, resp3))
+        Ok((outcome, resp3))
     }
 
     /// Runs one command and converts its reply; error replies raise.
@@ -141,9 +158,17 @@ impl Client {
     }
 
     fn pending(slf: &Bound<'_, Self>, reply: Reply, resp3: bool) -> PendingReply {
-        let push = matches!(reply, Reply::Push(_));
-        PendingReply { client: slf.clone().unbind(), reply: Mutex::new(Some(reply)), resp3, push }
+        PendingReply::new(slf.clone().unbind(), reply, resp3)
     }
+}
+
+/// What to do with a blocking command that must wait.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Park {
+    /// Wait for it here, with the GIL released.
+    Wait,
+    /// Hand it back to the caller as it is.
+    Return,
 }
 
 /// How often a blocked wait wakes to let Python handle signals (Ctrl-C).
@@ -256,6 +281,42 @@ impl Client {
         messages.into_iter().map(|message| Self::pending(slf, message, resp3)).collect()
     }
 
+    /// Runs a command now, as `send` does, except that a blocking command that must wait is
+    /// not waited on: it comes last, as a `ParkedCall` to await.
+    fn start(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Vec<Py<PyAny>>> {
+        let py = slf.py();
+        let client = slf.get();
+        let mut objects = Objects::with_capacity(args.len());
+        objects.extend_from_tuple(args);
+        let encoded = objects.encode(&client.codec)?;
+        let mut pushes = Vec::new();
+        let (outcome, resp3) = client.start_collecting(py, &command_argv(&encoded), Some(&mut pushes), Park::Return)?;
+        let mut out = Vec::with_capacity(pushes.len() + 1);
+        for push in pushes {
+            out.push(Py::new(py, Self::pending(slf, push, resp3))?.into_any());
+        }
+        match outcome {
+            Outcome::Reply(Reply::Several(replies)) => {
+                for reply in replies {
+                    out.push(Py::new(py, Self::pending(slf, reply, resp3))?.into_any());
+                }
+            }
+            Outcome::Reply(reply) => out.push(Py::new(py, Self::pending(slf, reply, resp3))?.into_any()),
+            Outcome::Blocked(waiter) => {
+                out.push(Py::new(py, ParkedCall::new(waiter, slf.clone().unbind(), resp3))?.into_any());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rings `bell` whenever a message is pushed to the open session's empty mailbox. False
+    /// when no session is open or its mailbox is closed (the client was killed or closed).
+    fn ring_on_push(&self, py: Python<'_>, bell: &Doorbell) -> bool {
+        let Some(mailbox) = self.mailbox(py) else { return false };
+        mailbox.set_waker(bell.ringer());
+        !mailbox.is_closed()
+    }
+
     /// Waits until a message is pushed to the session, at most `timeout` seconds (`None`:
     /// without limit), without the GIL; Ctrl-C interrupts. True if one is waiting.
     #[pyo3(signature = (timeout = None))]
@@ -325,6 +386,13 @@ pub struct PendingReply {
     reply: Mutex<Option<Reply>>,
     resp3: bool,
     push: bool,
+}
+
+impl PendingReply {
+    pub(crate) fn new(client: Py<Client>, reply: Reply, resp3: bool) -> Self {
+        let push = matches!(reply, Reply::Push(_));
+        PendingReply { client, reply: Mutex::new(Some(reply)), resp3, push }
+    }
 }
 
 #[pymethods]

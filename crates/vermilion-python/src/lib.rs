@@ -10,6 +10,7 @@ mod client;
 mod codec;
 mod engine;
 mod fast;
+mod parked;
 mod redis_py;
 mod reply;
 mod server;
@@ -28,6 +29,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::PendingReply>()?;
     m.add_class::<fast::FastCommands>()?;
+    m.add_class::<parked::Doorbell>()?;
+    m.add_class::<parked::ParkedCall>()?;
     m.add_class::<server::Server>()?;
     Ok(())
 }
