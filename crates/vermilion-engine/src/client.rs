@@ -335,6 +335,13 @@ impl Client {
                 return Outcome::Reply(acl::denial_error(denial, cmd));
             }
         }
+        if let Some(refusal) = crate::persist::Persistence::write_refusal(&self.engine, cmd) {
+            // MISCONF: the last background save failed and `stop-writes-on-bgsave-error` is on.
+            if let Some(multi) = &mut self.state.multi {
+                multi.failed = true;
+            }
+            return Outcome::Reply(refusal);
+        }
         if self.engine.eviction.maxmemory() > 0 {
             match self.refused_for_memory(cmd) {
                 Ok(false) => {}

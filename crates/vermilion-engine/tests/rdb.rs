@@ -316,11 +316,14 @@ fn a_failed_background_save_is_reported_and_keeps_the_old_file() {
     assert!(leftovers.is_empty(), "temporary files are removed");
 }
 
-/// The string keys of an RDB file with their values and expiry times.
+/// String keys by (database, name), with their values and expiry times.
+type StringModel = BTreeMap<(u64, Vec<u8>), (Vec<u8>, Option<i64>)>;
+
+/// The string keys of an RDB file.
 #[derive(Default)]
 struct StringKeys {
     db: u64,
-    keys: BTreeMap<(u64, Vec<u8>), (Vec<u8>, Option<i64>)>,
+    keys: StringModel,
 }
 
 impl LoadSink for StringKeys {
@@ -351,7 +354,7 @@ fn bgsave_is_a_point_in_time_snapshot_under_concurrent_writes() {
     let dir = scratch_dir("bgsave-consistency");
     let engine = Engine::open(config_in(&dir, &[])).unwrap();
     let mut c = engine.connect(ConnectionInfo::embedded("test"));
-    let mut model: BTreeMap<(u64, Vec<u8>), (Vec<u8>, Option<i64>)> = BTreeMap::new();
+    let mut model = StringModel::new();
     for db in [0u64, 1] {
         exec(&mut c, &["SELECT", &db.to_string()]);
         for i in 0..KEYS / 2 {

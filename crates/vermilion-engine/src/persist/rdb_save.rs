@@ -36,6 +36,8 @@ use crate::reply::Reply;
 const RETRY_DELAY_MS: i64 = 5_000;
 /// Bytes gathered before a synchronous save hands them to the file.
 const SAVE_CHUNK_BYTES: usize = 1 << 20;
+/// The longest rest of a background save between two holds of the keyspace lock.
+const MAX_REST: Duration = Duration::from_millis(1);
 /// The file buffer of background saves.
 const FILE_BUFFER_BYTES: usize = 1 << 20;
 /// The lock file that keeps a second engine off a data directory.
@@ -455,10 +457,12 @@ impl BackgroundSave {
             if engine.persistence.cancel.load(Ordering::Relaxed) {
                 return Err("stopped by the engine closing".into());
             }
+            let held = Instant::now();
             let done = walk.step(&mut ks, &mut chunk, &mut garbage);
-            // Hand the lock to a waiting client rather than take it straight back: the walk
-            // must not starve the commands it runs beside.
+            // Hand the lock to a waiting client rather than take it straight back, and rest as
+            // long as the hold lasted: the walk must not starve the commands it runs beside.
             parking_lot::MutexGuard::unlock_fair(ks);
+            std::thread::sleep(held.elapsed().min(MAX_REST));
             engine.persistence.keys_processed.store(walk.keys_walked, Ordering::Relaxed);
             drop(engine);
             // Tables detached by flushes are freed here, off the lock.
