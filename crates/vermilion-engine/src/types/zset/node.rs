@@ -2,8 +2,9 @@
 //! its height calls for, and the link of the member index's hash chain.
 //!
 //! Why one allocation: a big sorted set is mostly these nodes, and each extra allocation costs
-//! its header and size-class rounding on top of its bytes (measured: a 14-byte member with two
-//! copies, an arena slot and a hash-table node took 188 bytes per element; this layout ~70).
+//! its header and size-class rounding on top of its bytes (measured with 1M 14-byte members:
+//! two member copies, an arena slot and a hash-table entry took 188 bytes an element; one
+//! node plus an 8-byte bucket takes 79, where Redis takes 116).
 //! The member index keeps pointers to these nodes and hashes the member where it lies, so the
 //! member is stored once.
 //!
