@@ -10,26 +10,18 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable, cast
 
-from redis.connection import AbstractConnection
-from redis.credentials import UsernamePasswordCredentialProvider
-from redis.connection import SENTINEL
+from redis.connection import SENTINEL, AbstractConnection
 from redis.exceptions import ConnectionError, ResponseError, TimeoutError
-from redis.utils import check_protocol_version
 
 from . import _native
+from ._session import EngineSession
 
 if TYPE_CHECKING:
     from .engine import Engine
 
-Handshake = list[tuple[tuple[Any, ...], bool]]
 
-
-class EmbeddedConnection(AbstractConnection):
+class EmbeddedConnection(EngineSession, AbstractConnection):
     """One engine session, speaking redis-py's connection protocol without a socket."""
-
-    # Observability and error paths in redis-py read these.
-    host = "embedded"
-    port = 0
 
     def __init__(self, engine: Engine, **kwargs: Any) -> None:
         self.engine = engine
@@ -37,27 +29,8 @@ class EmbeddedConnection(AbstractConnection):
         self._replies: deque[_native.PendingReply] = deque()
         super().__init__(**kwargs)
 
-    def repr_pieces(self) -> list[tuple[str, Any]]:
-        pieces: list[tuple[str, Any]] = [("engine", hex(id(self.engine))), ("db", self.db)]
-        if self.client_name:
-            pieces.append(("client_name", self.client_name))
-        return pieces
-
-    def _host_error(self) -> str:
-        return "the embedded Vermilion engine"
-
     def _connect(self) -> _native.Client:
-        # One native client for the connection's lifetime: reconnecting reopens its session.
-        if self._client is None:
-            self._client = _native.Client(
-                self.engine._native,
-                handshake_commands(self),
-                decode_responses=self.encoder.decode_responses,
-                encoding=self.encoder.encoding,
-                encoding_errors=self.encoder.encoding_errors,
-            )
-        self._client.open()
-        return self._client
+        return self._open_native()
 
     def on_connect_check_health(self, check_health: bool = True) -> None:
         # The native client already ran the handshake (AUTH / HELLO / SETNAME / SELECT).
@@ -87,12 +60,6 @@ class EmbeddedConnection(AbstractConnection):
 
     def send_command(self, *args: Any, **kwargs: Any) -> None:
         self.send_packed_command([args], check_health=kwargs.get("check_health", True))
-
-    def pack_command(self, *args: Any) -> list[tuple[Any, ...]]:
-        return [args]
-
-    def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[tuple[Any, ...]]:
-        return [tuple(args) for args in commands]
 
     def can_read(self, timeout: float | None = 0) -> bool:
         if self._sock is None:
@@ -137,38 +104,3 @@ class EmbeddedConnection(AbstractConnection):
         if isinstance(response, ResponseError):
             raise response
         return response
-
-    def extract_connection_details(self) -> str:
-        return "embedded"
-
-
-def handshake_commands(connection: Any) -> Handshake:
-    """The commands redis-py sends when a connection opens, in its order: authentication (in
-    HELLO for RESP3), the protocol switch, the client name, library info (allowed to fail), and
-    the database. ``connection`` is a redis-py connection, synchronous or asyncio."""
-    steps: Handshake = []
-    credentials = None
-    if connection.credential_provider or connection.username or connection.password:
-        provider = connection.credential_provider or UsernamePasswordCredentialProvider(
-            connection.username, connection.password
-        )
-        credentials = provider.get_credentials()
-    resp3 = check_protocol_version(connection.protocol, 3)
-    if credentials and resp3:
-        if len(credentials) == 1:
-            credentials = ("default", credentials[0])
-        steps.append((("HELLO", connection.protocol, "AUTH", *credentials), True))
-    elif credentials:
-        steps.append((("AUTH", *credentials), True))
-    elif resp3:
-        steps.append((("HELLO", connection.protocol), True))
-    if connection.client_name:
-        steps.append((("CLIENT", "SETNAME", connection.client_name), True))
-    driver = connection.driver_info
-    if driver and driver.formatted_name:
-        steps.append((("CLIENT", "SETINFO", "LIB-NAME", driver.formatted_name), False))
-    if driver and driver.lib_version:
-        steps.append((("CLIENT", "SETINFO", "LIB-VER", driver.lib_version), False))
-    if connection.db:
-        steps.append((("SELECT", connection.db), True))
-    return steps

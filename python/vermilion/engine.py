@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import os
+import atexit
 import threading
 import time
+import weakref
 from typing import Any, Callable, ClassVar
 
 from . import _native
@@ -66,6 +68,7 @@ class Engine:
                 config_text = file.read()
         pairs = [(option_name(k), option_value(v)) for k, v in options.items()]
         self._native = _native.Engine(pairs, config_text, clock_ms)
+        _open_engines.add(self)
 
     def config_get(self, name: str) -> str | None:
         """The current value of one option, as ``CONFIG GET`` would show it."""
@@ -145,9 +148,29 @@ class Engine:
         return self._native.connected_clients()
 
     def shutdown(self) -> None:
-        """Stops background work such as active expiry. Clients keep working."""
+        """Stops background work such as active expiry and settles the data: the final save
+        when ``dir`` and save points are configured, the append-only file flushed to disk.
+        Clients keep working. Runs by itself at interpreter exit."""
         self._native.shutdown()
+
+    def close(self) -> None:
+        """The same as :meth:`shutdown`."""
+        self.shutdown()
 
     def __repr__(self) -> str:
         return f"<vermilion.Engine dbsize={self.dbsize()} clients={self.connected_clients()}>"
 
+
+
+# Engines still open when the interpreter exits are shut down (and so saved when configured);
+# weak references, so the set never keeps an engine alive.
+_open_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@atexit.register
+def _shutdown_open_engines() -> None:
+    for engine in list(_open_engines):
+        try:
+            engine.shutdown()
+        except Exception:  # noqa: BLE001 - exit must go on for the other engines
+            pass

@@ -169,6 +169,12 @@ pub struct ClientState {
     pub(crate) no_touch: bool,
     /// CLIENT NO-EVICT (client eviction does not exist here; the flag is kept and shown).
     pub(crate) no_evict: bool,
+    /// MONITOR: the client receives every command and may only leave (QUIT, RESET).
+    pub(crate) monitoring: bool,
+    /// Re-running a parked call: it was counted and shown when it was first made.
+    pub(crate) replaying: bool,
+    /// The AOF offset that must be durable before the reply goes out (`appendfsync always`).
+    pub(crate) durable_at: u64,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -190,6 +196,9 @@ impl ClientState {
             acl_user,
             no_touch: false,
             no_evict: false,
+            monitoring: false,
+            replaying: true,
+            durable_at: 0,
             shared: Arc::clone(shared),
         }
     }
@@ -233,6 +242,9 @@ impl Client {
             acl_user,
             no_touch: false,
             no_evict: false,
+            monitoring: false,
+            replaying: false,
+            durable_at: 0,
             shared,
         };
         Client { engine, state }
@@ -303,27 +315,39 @@ impl Client {
                 if let Some(multi) = &mut self.state.multi {
                     multi.failed = true;
                 }
-                return Outcome::Reply(reply);
+                // A known command with the wrong arity counts as a refused call of it.
+                let named = argv.first().and_then(|name| self.engine.lookup_command(name));
+                let known = named.map(|cmd| commands::resolve_subcommand(cmd, argv).0);
+                return self.rejected(known, reply);
             }
         };
         if !self.state.authenticated && !cmd.has(flag::NO_AUTH) {
             if self.engine.auth_required.load(Ordering::Relaxed) {
-                return Outcome::Reply(errors::NOAUTH);
+                return self.rejected(Some(cmd), errors::NOAUTH);
             }
             self.state.authenticated = true;
+        }
+        if self.state.monitoring {
+            if !allowed_while_monitoring(cmd) {
+                return self.rejected(Some(cmd), Reply::err("ERR Replica can't interact with the keyspace"));
+            }
+            if cmd.name == "reset" {
+                self.state.monitoring = false;
+                self.engine.observer.monitors.remove(self.state.id);
+            }
         }
         let shared = &self.state.shared;
         shared.last_interaction_ms.store(self.engine.coarse_ms(), Ordering::Relaxed);
         shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
         if self.state.resp == 2 && self.state.subscriptions.any() && !allowed_in_subscriber_mode(cmd) {
-            return Outcome::Reply(subscriber_context_error(cmd));
+            return self.rejected(Some(cmd), subscriber_context_error(cmd));
         }
         if let Some(busy) = scripting::busy::refusal(&self.engine, cmd) {
             // Refused like a command that fails to queue: the transaction is doomed.
             if let Some(multi) = &mut self.state.multi {
                 multi.failed = true;
             }
-            return Outcome::Reply(busy);
+            return self.rejected(Some(cmd), busy);
         }
         if !cmd.has(flag::NO_AUTH) {
             if let Err(denial) = acl::check(&self.state.acl_user, cmd, argv) {
@@ -332,7 +356,7 @@ impl Client {
                 if let Some(multi) = &mut self.state.multi {
                     multi.failed = true;
                 }
-                return Outcome::Reply(acl::denial_error(denial, cmd));
+                return self.rejected(Some(cmd), acl::denial_error(denial, cmd));
             }
         }
         if let Some(refusal) = crate::persist::Persistence::write_refusal(&self.engine, cmd) {
@@ -349,9 +373,9 @@ impl Client {
                     if let Some(multi) = &mut self.state.multi {
                         multi.failed = true;
                     }
-                    return Outcome::Reply(errors::OOM);
+                    return self.rejected(Some(cmd), errors::OOM);
                 }
-                Err(busy) => return Outcome::Reply(busy),
+                Err(busy) => return self.rejected(Some(cmd), busy),
             }
         }
         if let Some(multi) = &mut self.state.multi {
@@ -377,6 +401,13 @@ impl Client {
         if !ks.blocked.is_empty() {
             serve_blocked(engine, &mut ks, engine.clock.now_ms());
         }
+        let durable_at = std::mem::take(&mut self.state.durable_at);
+        if durable_at > 0 && block.is_none() {
+            // `appendfsync always`: the reply waits for the records to be on disk.
+            drop(ks);
+            engine.aof.wait_durable(durable_at);
+            return Outcome::Reply(reply);
+        }
         match block {
             None => Outcome::Reply(reply),
             Some(mut request) => {
@@ -398,6 +429,19 @@ impl Client {
 }
 
 impl Client {
+    /// Answers a command refused before it ran, counting it (`rejected_calls`, `errorstats`).
+    fn rejected(&self, cmd: Option<&'static Command>, reply: Reply) -> Outcome {
+        if let Some(line) = reply.as_error() {
+            self.engine.observer.record_rejection(cmd, line);
+        }
+        Outcome::Reply(reply)
+    }
+
+    /// Whether the client is in MONITOR mode.
+    pub fn is_monitor(&self) -> bool {
+        self.state.monitoring
+    }
+
     /// Evicts what `maxmemory` requires before a command runs or queues; true if the command
     /// must be refused because memory is still over the limit: it may grow memory (`denyoom`,
     /// or an EXEC of such commands), or it would queue in MULTI (queues grow without bound), as
@@ -407,8 +451,7 @@ impl Client {
             KeyspaceAccess::Locked(ks) => ks,
             KeyspaceAccess::Answered(reply) => return Err(reply),
         };
-        let used = || crate::info::used_memory() as u64;
-        if crate::eviction::perform_evictions(&mut ks, self.engine.coarse_ms(), &used) == crate::eviction::Pressure::Fine {
+        if crate::eviction::perform_evictions(&self.engine, &mut ks, self.engine.coarse_ms()) == crate::eviction::Pressure::Fine {
             return Ok(false);
         }
         let queueing = self.state.multi.is_some() && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
@@ -484,12 +527,39 @@ pub(crate) fn run_locked(
     ks.stats.total_commands_processed += 1;
     let dirty_before = ks.dirty;
     let db = state.db;
+    let show = engine.observer.monitors.any() && !cmd.has(flag::ADMIN) && (!state.replaying || is_script_client(state));
+    // Scripts are shown before the commands they run, the rest once done (with the db they left).
+    if show && cmd.has(flag::SKIP_MONITOR) {
+        feed_monitors(engine, state, argv);
+    }
+    let logging = engine.aof.is_logging();
+    let now = if logging { Some(now.unwrap_or_else(|| engine.clock.now_ms())) } else { now };
+    if logging {
+        log_expired_keys(engine, ks, cmd, argv, db, now.unwrap_or_default());
+    }
     let now = std::cell::Cell::new(now);
+    let started = crate::stats::timer::Ticks::now();
     let mut ctx = Ctx { engine, client: state, ks, args: Args::new(argv, first_arg), now, may_block, block: None };
     let reply = match (cmd.handler)(&mut ctx) {
         Ok(reply) | Err(reply) => reply,
     };
     let block = ctx.block.take();
+    let command_now = ctx.now.get().unwrap_or_default();
+    let ns = started.elapsed_ns();
+    if show && !cmd.has(flag::SKIP_MONITOR) {
+        feed_monitors(engine, state, argv);
+    }
+    // A call that parks is counted when it is served.
+    if block.is_none() {
+        if let Some(slow) = engine.observer.record_call(cmd, ns, reply.as_error()) {
+            note_slow_call(engine, state, cmd, argv, &slow);
+        }
+    }
+    if logging {
+        if let Some(offset) = engine.aof.leave(ks, db, cmd, argv, &reply, ks.dirty != dirty_before, command_now) {
+            state.durable_at = state.durable_at.max(offset);
+        }
+    }
     if ks.dirty != dirty_before && !(ks.watched.is_empty() && ks.blocked.is_empty() && ks.tracking.is_empty()) {
         for position in cmd.key_positions(argv) {
             ks.watched.touch(db, argv[position]);
@@ -508,8 +578,68 @@ pub(crate) fn run_locked(
     (reply, block)
 }
 
+/// Before a command runs with the AOF on, deletes its keys that have expired and logs their
+/// DELs: replay does not expire keys, so the log must say which ones went.
+fn log_expired_keys(engine: &Engine, ks: &mut Keyspace, cmd: &Command, argv: &[&[u8]], db: usize, now: i64) {
+    engine.aof.enter();
+    if ks.dbs.get(db).is_none_or(|d| d.expires.is_empty()) {
+        return;
+    }
+    for position in cmd.key_positions(argv) {
+        if ks.expire_if_needed(db, argv[position], now) {
+            engine.aof.record_expired(db, argv[position]);
+        }
+    }
+}
+
+/// Runs one command read from the AOF at load: no gates, no blocking, at time zero (nothing
+/// expires while loading).
+pub(crate) fn replay_command(engine: &Engine, state: &mut ClientState, ks: &mut Keyspace, argv: &[&[u8]]) -> Result<(), String> {
+    let (cmd, first_arg) = resolve(engine, argv).map_err(|reply| format!("{reply:?}"))?;
+    let (reply, _) = run_locked(engine, state, ks, cmd, argv, first_arg, Some(0), false);
+    match reply {
+        Reply::Error(e) => Err(e.into_owned()),
+        _ => Ok(()),
+    }
+}
+
+/// Shows a command to the MONITOR clients.
+fn feed_monitors(engine: &Engine, state: &ClientState, argv: &[&[u8]]) {
+    use crate::stats::monitor::Source;
+    let source = if is_script_client(state) { Source::Lua } else { Source::Client(&state.shared) };
+    let limit = engine.observer.monitor_limit();
+    engine.observer.monitors.feed(source, state.db, argv, engine.clock.now_us(), limit);
+}
+
+/// Scripts run their commands as client 0 (the ids of connected clients start at 1).
+fn is_script_client(state: &ClientState) -> bool {
+    state.id == 0
+}
+
+/// Logs a call past `slowlog-log-slower-than`, and a spike past `latency-monitor-threshold`.
+fn note_slow_call(engine: &Engine, state: &ClientState, cmd: &Command, argv: &[&[u8]], slow: &crate::stats::SlowCall) {
+    let now_s = engine.clock.now_ms() / 1000;
+    if slow.log && !cmd.has(flag::SKIP_SLOWLOG) {
+        let max_len = engine.observer.slowlog_max_len();
+        let (addr, name) = (state.shared.info.addr.clone(), state.shared.name());
+        engine.observer.slowlog.lock().push(argv, slow.duration_us, now_s, addr, name, max_len);
+    }
+    if let Some(ms) = slow.latency_ms {
+        let event = if cmd.has(flag::FAST) { "fast-command" } else { "command" };
+        engine.observer.latency.lock().add(event, ms, now_s);
+    }
+}
+
+/// What a MONITOR client may still send.
+fn allowed_while_monitoring(cmd: &Command) -> bool {
+    matches!(cmd.name, "quit" | "reset" | "ping" | "monitor")
+}
+
 impl Drop for Client {
     fn drop(&mut self) {
+        if self.state.monitoring {
+            self.engine.observer.monitors.remove(self.state.id);
+        }
         if !self.state.watched.is_empty() || self.state.subscriptions.any() || self.state.tracking.is_some() {
             let mut ks = self.engine.keyspace.lock();
             tx::unwatch_all(&mut self.state, &mut ks);

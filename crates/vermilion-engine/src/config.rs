@@ -46,6 +46,15 @@ pub struct Config {
     pub stop_writes_on_bgsave_error: bool,
     pub appendonly: bool,
     pub appendfsync: String,
+    /// The AOF directory under `dir` (Redis 7's multi-part layout) and the files' name prefix.
+    pub appenddirname: String,
+    pub appendfilename: String,
+    pub aof_load_truncated: bool,
+    pub aof_use_rdb_preamble: bool,
+    /// Accepted for compatibility; records carry no timestamps.
+    pub aof_timestamp_enabled: bool,
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
     pub loglevel: String,
     /// Milliseconds a script may run before other clients get BUSY (`lua-time-limit` is its alias).
     pub busy_reply_threshold: u64,
@@ -67,6 +76,14 @@ pub struct Config {
     pub enable_protected_configs: String,
     pub daemonize: bool,
     pub pidfile: String,
+    /// Commands slower than this many µs enter the slow log (0: all; negative: none).
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: u64,
+    /// Milliseconds from which a call counts as a latency spike (0: monitor off).
+    pub latency_monitor_threshold: u64,
+    /// Whether per-command latency histograms are kept (`INFO latencystats`).
+    pub latency_tracking: bool,
+    pub latency_tracking_info_percentiles: Vec<f64>,
     /// The file this configuration was read from, for `CONFIG REWRITE` (not a parameter).
     pub config_file: Option<std::path::PathBuf>,
     /// `rename-command` directives as (command, new name); an empty new name disables the command.
@@ -109,6 +126,13 @@ impl Default for Config {
             stop_writes_on_bgsave_error: true,
             appendonly: false,
             appendfsync: "everysec".into(),
+            appenddirname: "appendonlydir".into(),
+            appendfilename: "appendonly.aof".into(),
+            aof_load_truncated: true,
+            aof_use_rdb_preamble: true,
+            aof_timestamp_enabled: false,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
             loglevel: "notice".into(),
             busy_reply_threshold: 5000,
             logfile: String::new(),
@@ -125,6 +149,11 @@ impl Default for Config {
             enable_protected_configs: "no".into(),
             daemonize: false,
             pidfile: String::new(),
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
             config_file: None,
             renamed_commands: Vec::new(),
         }
@@ -204,6 +233,31 @@ pub fn parse_memory(value: &str) -> Result<u64, String> {
     n.checked_mul(multiplier).ok_or_else(|| "argument must be a memory value".into())
 }
 
+fn parse_int(value: &str, min: i64, max: i64) -> Result<i64, String> {
+    let n: i64 = value.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if n < min || n > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
+    }
+    Ok(n)
+}
+
+/// `latency-tracking-info-percentiles`: numbers between 0 and 100.
+fn parse_percentiles(value: &str) -> Result<Vec<f64>, String> {
+    value
+        .split_whitespace()
+        .map(|word| match word.parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+            _ => Err("latency-tracking-info-percentiles should be a list of numbers between 0 and 100".to_string()),
+        })
+        .collect()
+}
+
+/// Percentiles as CONFIG GET shows them (`50 99 99.9`).
+fn describe_percentiles(percentiles: &[f64]) -> String {
+    let words: Vec<String> = percentiles.iter().map(|p| p.to_string()).collect();
+    words.join(" ")
+}
+
 fn parse_enum(value: &str, allowed: &[&str]) -> Result<String, String> {
     let lower = value.to_ascii_lowercase();
     if allowed.contains(&lower.as_str()) {
@@ -217,6 +271,14 @@ fn parse_enum(value: &str, allowed: &[&str]) -> Result<String, String> {
 fn parse_dbfilename(value: &str) -> Result<String, String> {
     if value.contains('/') {
         return Err("dbfilename can't be a path, just a filename".into());
+    }
+    Ok(value.to_string())
+}
+
+/// Checks the AOF names: a name inside `dir`, not a path.
+fn parse_file_name(param: &str, value: &str) -> Result<String, String> {
+    if value.contains('/') {
+        return Err(format!("{param} can't be a path, just a filename"));
     }
     Ok(value.to_string())
 }
@@ -324,6 +386,14 @@ pub static PARAMS: &[Param] = &[
     param!("stop-writes-on-bgsave-error", true, |c| yes_no(c.stop_writes_on_bgsave_error), |c, v| c.stop_writes_on_bgsave_error = parse_bool(v)?),
     param!("appendonly", true, |c| yes_no(c.appendonly), |c, v| c.appendonly = parse_bool(v)?),
     param!("appendfsync", true, |c| c.appendfsync.clone(), |c, v| c.appendfsync = parse_enum(v, &["always", "everysec", "no"])?),
+    param!("appenddirname", false, |c| c.appenddirname.clone(), |c, v| c.appenddirname = parse_file_name("appenddirname", v)?),
+    param!("appendfilename", false, |c| c.appendfilename.clone(), |c, v| c.appendfilename = parse_file_name("appendfilename", v)?),
+    param!("aof-load-truncated", true, |c| yes_no(c.aof_load_truncated), |c, v| c.aof_load_truncated = parse_bool(v)?),
+    param!("aof-use-rdb-preamble", true, |c| yes_no(c.aof_use_rdb_preamble), |c, v| c.aof_use_rdb_preamble = parse_bool(v)?),
+    param!("aof-timestamp-enabled", true, |c| yes_no(c.aof_timestamp_enabled), |c, v| c.aof_timestamp_enabled = parse_bool(v)?),
+    param!("auto-aof-rewrite-percentage", true, |c| c.auto_aof_rewrite_percentage.to_string(),
+        |c, v| c.auto_aof_rewrite_percentage = parse_uint(v, 0, i32::MAX as u64)?),
+    param!("auto-aof-rewrite-min-size", true, |c| c.auto_aof_rewrite_min_size.to_string(), |c, v| c.auto_aof_rewrite_min_size = parse_memory(v)?),
     param!("loglevel", true, |c| c.loglevel.clone(), |c, v| c.loglevel = parse_enum(v, &["debug", "verbose", "notice", "warning", "nothing"])?),
     param!("busy-reply-threshold", true, |c| c.busy_reply_threshold.to_string(), |c, v| c.busy_reply_threshold = parse_uint(v, 0, i64::MAX as u64)?),
     param!("lua-time-limit", true, |c| c.busy_reply_threshold.to_string(), |c, v| c.busy_reply_threshold = parse_uint(v, 0, i64::MAX as u64)?),
@@ -342,6 +412,14 @@ pub static PARAMS: &[Param] = &[
     param!("enable-module-command", false, |c| c.enable_module_command.clone(), |c, v| c.enable_module_command = parse_enum(v, PROTECTED_ACTION)?),
     param!("daemonize", false, |c| yes_no(c.daemonize), |c, v| c.daemonize = parse_bool(v)?),
     param!("pidfile", false, |c| c.pidfile.clone(), |c, v| c.pidfile = v.to_string()),
+    param!("slowlog-log-slower-than", true, |c| c.slowlog_log_slower_than.to_string(),
+        |c, v| c.slowlog_log_slower_than = parse_int(v, -1, i64::MAX)?),
+    param!("slowlog-max-len", true, |c| c.slowlog_max_len.to_string(), |c, v| c.slowlog_max_len = parse_uint(v, 0, i64::MAX as u64)?),
+    param!("latency-monitor-threshold", true, |c| c.latency_monitor_threshold.to_string(),
+        |c, v| c.latency_monitor_threshold = parse_uint(v, 0, i64::MAX as u64)?),
+    param!("latency-tracking", true, |c| yes_no(c.latency_tracking), |c, v| c.latency_tracking = parse_bool(v)?),
+    param!("latency-tracking-info-percentiles", true, |c| describe_percentiles(&c.latency_tracking_info_percentiles),
+        |c, v| c.latency_tracking_info_percentiles = parse_percentiles(v)?),
 ];
 
 /// Directives a config file or the command line may hold besides parameters.

@@ -51,6 +51,9 @@ pub struct EngineStats {
     pub rejected_connections: AtomicU64,
     pub total_net_input_bytes: AtomicU64,
     pub total_net_output_bytes: AtomicU64,
+    /// Reads from and writes to network clients (`total_reads_processed`, `total_writes_processed`).
+    pub total_reads_processed: AtomicU64,
+    pub total_writes_processed: AtomicU64,
 }
 
 /// The stop signal of the background thread: a flag and a condition variable to wake it early.
@@ -84,10 +87,14 @@ pub struct Engine {
     pub(crate) started: Instant,
     pub(crate) run_id: String,
     pub stats: EngineStats,
+    /// Command figures, slow log, latency monitor and MONITOR clients.
+    pub(crate) observer: crate::stats::Observer,
     stop: Arc<StopSignal>,
     background: Mutex<Option<JoinHandle<()>>>,
     /// RDB files: loading, saving, save points.
     pub(crate) persistence: crate::persist::Persistence,
+    /// The append-only file, when `appendonly yes`.
+    pub(crate) aof: crate::persist::aof::Aof,
     /// Command names changed by `rename-command`, if any.
     renamed_commands: Option<RenamedCommands>,
     /// What the network servers on this engine do when a client sends SHUTDOWN.
@@ -151,6 +158,8 @@ impl Engine {
         crate::info::note_startup_memory();
         let eviction = Arc::new(crate::eviction::Settings::default());
         eviction.update(&config);
+        let observer = crate::stats::Observer::default();
+        observer.apply(&config);
         let engine = Arc::new(Engine {
             keyspace: Mutex::new(Keyspace::new(config.databases, Arc::clone(&pubsub_settings))),
             eviction: Arc::clone(&eviction),
@@ -166,9 +175,11 @@ impl Engine {
             started: Instant::now(),
             run_id: random_run_id(),
             stats: EngineStats::default(),
+            observer,
             stop: Arc::new(StopSignal::default()),
             background: Mutex::new(None),
             persistence: crate::persist::Persistence::new(started_ms),
+            aof: Default::default(),
             renamed_commands: RenamedCommands::new(&config_renames),
             shutdown_listeners: Mutex::new(Vec::new()),
             next_listener_id: AtomicU64::new(1),
@@ -202,6 +213,13 @@ impl Engine {
     pub fn set_config(&self, name: &str, value: &str) -> Result<(), crate::config::ConfigError> {
         let mut config = self.config.write();
         config.set_at_runtime(name, value)?;
+        if name.eq_ignore_ascii_case("appendfsync") {
+            self.aof.set_fsync(&config);
+        }
+        if name.eq_ignore_ascii_case("appendonly") {
+            // Applied by the background tick: CONFIG SET runs with the keyspace locked.
+            self.aof.request_switch(config.appendonly);
+        }
         if name.eq_ignore_ascii_case("requirepass") {
             let mut acl = self.acl.write();
             acl.set_requirepass(&config.requirepass);
@@ -209,6 +227,7 @@ impl Engine {
         }
         apply_live_settings(&config, &self.pubsub_settings);
         self.eviction.update(&config);
+        self.observer.apply(&config);
         Ok(())
     }
 
@@ -281,6 +300,10 @@ impl Engine {
         let budget = Duration::from_micros(1_000_000 / u64::from(hz) / 4);
         let now = self.clock.now_ms();
         let mut ks = self.keyspace.lock();
+        if self.aof.is_logging() {
+            // Every deletion must reach the log as a DEL.
+            return crate::persist::aof::active_expire_cycle(self, &mut ks, now, budget);
+        }
         active_expire_cycle(&mut ks, now, budget)
     }
 }
@@ -361,9 +384,12 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
                 // Evictions a command could not finish within its time budget go on here.
                 if e.eviction.maxmemory() > 0 {
                     let now = e.clock.now_ms();
-                    crate::eviction::perform_evictions(&mut e.keyspace.lock(), now, &|| crate::info::used_memory() as u64);
+                    crate::eviction::perform_evictions(&e, &mut e.keyspace.lock(), now);
                 }
                 crate::persist::Persistence::tick(&e);
+                crate::persist::aof::Aof::tick(&e);
+                let (input, output) = (&e.stats.total_net_input_bytes, &e.stats.total_net_output_bytes);
+                e.observer.sample_rates(e.clock.now_ms(), input.load(Ordering::Relaxed), output.load(Ordering::Relaxed));
                 let hz = e.config.read().hz.max(1);
                 hz
             }

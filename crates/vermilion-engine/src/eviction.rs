@@ -203,8 +203,9 @@ pub enum Pressure {
 }
 
 /// Evicts keys until memory use is under `maxmemory`, nothing is evictable, or the time budget
-/// (from `maxmemory-eviction-tenacity`) is spent. `used` reads the current memory use.
-pub fn perform_evictions(ks: &mut Keyspace, now_ms: i64, used: &dyn Fn() -> u64) -> Pressure {
+/// (from `maxmemory-eviction-tenacity`) is spent.
+pub fn perform_evictions(engine: &crate::engine::Engine, ks: &mut Keyspace, now_ms: i64) -> Pressure {
+    let used = || crate::info::used_memory() as u64;
     let settings = std::sync::Arc::clone(&ks.eviction);
     let limit = settings.maxmemory();
     if limit == 0 || used() <= limit {
@@ -221,6 +222,10 @@ pub fn perform_evictions(ks: &mut Keyspace, now_ms: i64, used: &dyn Fn() -> u64)
             return Pressure::Over;
         };
         evict(ks, db, &key, now_ms);
+        // The append-only file replays the eviction as a deletion.
+        if engine.aof.is_logging() {
+            engine.aof.record_expired(db, &key);
+        }
         if started.elapsed() > budget {
             return if used() > limit { Pressure::Over } else { Pressure::Fine };
         }

@@ -6,8 +6,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::engine::Engine;
 use crate::keyspace::{lru_clock, Keyspace};
 
-/// Sections INFO prints with no argument (or `default`), in Redis's order.
-const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
+/// Every section, in Redis's order.
+const ALL_SECTIONS: &[&str] = &[
+    "server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats",
+    "latencystats", "cluster", "keyspace",
+];
+/// The sections too long for a plain INFO: only `all`, `everything` or their names show them.
+const NOT_DEFAULT: &[&str] = &["commandstats", "latencystats"];
 
 static PEAK_MEMORY: AtomicUsize = AtomicUsize::new(0);
 /// Memory in use when the first engine opened (`startup.allocated` in MEMORY STATS).
@@ -50,12 +55,14 @@ pub fn used_memory() -> usize {
 /// Renders the requested sections (`all`, `everything`, `default` or names); unknown names are
 /// skipped, as in Redis.
 pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String]) -> String {
-    // Every section Vermilion has is a default one, so `all` and `everything` add nothing yet.
-    let wanted: Vec<&str> = if requested.is_empty() || requested.iter().any(|s| matches!(s.as_str(), "default" | "all" | "everything")) {
-        DEFAULT_SECTIONS.to_vec()
-    } else {
-        DEFAULT_SECTIONS.iter().copied().filter(|s| requested.iter().any(|r| r == s)).collect()
-    };
+    let asked = |name: &str| requested.iter().any(|r| r == name);
+    let every = asked("all") || asked("everything");
+    let default = requested.is_empty() || asked("default");
+    let wanted: Vec<&str> = ALL_SECTIONS
+        .iter()
+        .copied()
+        .filter(|s| every || asked(s) || (default && !NOT_DEFAULT.contains(s)))
+        .collect();
     let mut out = String::new();
     for section in wanted {
         if !out.is_empty() {
@@ -69,11 +76,20 @@ pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String])
             "persistence" => persistence(&mut fields, engine, ks),
             "stats" => stats(&mut fields, engine, ks),
             "replication" => replication(&mut fields, engine),
-            "keyspace" => keyspace(&mut fields, ks),
+            "cpu" => cpu(&mut fields),
+            "modules" => {}
+            "commandstats" => commandstats(&mut fields, engine),
+            "errorstats" => errorstats(&mut fields, engine),
+            "latencystats" => latencystats(&mut fields, engine),
+            "cluster" => fields.add("cluster_enabled", 0),
+            "keyspace" => keyspace(&mut fields, ks, now_ms),
             _ => continue,
         }
         let mut title = section.to_string();
         title[..1].make_ascii_uppercase();
+        if section == "cpu" {
+            title.make_ascii_uppercase();
+        }
         let _ = write!(out, "# {title}\r\n{}", fields.0);
     }
     out
@@ -94,11 +110,17 @@ fn server(f: &mut Fields, engine: &Engine, now_ms: i64) {
     f.add("redis_version", crate::REDIS_VERSION);
     f.add("redis_git_sha1", "00000000");
     f.add("redis_git_dirty", 0);
+    f.add("redis_build_id", "0");
     f.add("redis_mode", "standalone");
     f.add("vermilion_version", crate::VERSION);
     f.add("os", format!("{} {}", std::env::consts::OS, std::env::consts::ARCH));
     f.add("arch_bits", usize::BITS);
+    f.add("monotonic_clock", "POSIX clock_gettime");
+    f.add("multiplexing_api", if cfg!(target_os = "linux") { "epoll" } else { "kqueue" });
+    f.add("atomicvar_api", "c11-builtin");
+    f.add("gcc_version", "0.0.0");
     f.add("process_id", std::process::id());
+    f.add("process_supervised", "no");
     f.add("run_id", &engine.run_id);
     f.add("tcp_port", config.port);
     f.add("server_time_usec", engine.clock.now_us());
@@ -108,6 +130,8 @@ fn server(f: &mut Fields, engine: &Engine, now_ms: i64) {
     f.add("configured_hz", config.hz);
     f.add("lru_clock", lru_clock(now_ms));
     f.add("executable", std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default());
+    let config_file = config.config_file.as_ref().and_then(|p| std::fs::canonicalize(p).ok());
+    f.add("config_file", config_file.map(|p| p.display().to_string()).unwrap_or_default());
     f.add("io_threads_active", 0);
 }
 
@@ -148,30 +172,68 @@ fn persistence(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     for (name, value) in engine.persistence.info_fields(ks) {
         f.add(name, value);
     }
-    f.add("aof_enabled", 0);
-    f.add("aof_rewrite_in_progress", 0);
+    for (name, value) in engine.aof.info_fields() {
+        f.add(name, value);
+    }
 }
 
 fn stats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     let s = &engine.stats;
-    f.add("total_connections_received", s.total_connections_received.load(Ordering::Relaxed));
+    let load = |counter: &std::sync::atomic::AtomicU64| counter.load(Ordering::Relaxed);
+    let rates = engine.observer.rates();
+    let error_replies = engine.observer.with_tallies(|t| t.total_error_replies);
+    f.add("total_connections_received", load(&s.total_connections_received));
     f.add("total_commands_processed", ks.stats.total_commands_processed);
-    f.add("total_net_input_bytes", s.total_net_input_bytes.load(Ordering::Relaxed));
-    f.add("total_net_output_bytes", s.total_net_output_bytes.load(Ordering::Relaxed));
-    f.add("rejected_connections", s.rejected_connections.load(Ordering::Relaxed));
+    f.add("instantaneous_ops_per_sec", rates.ops_per_sec);
+    f.add("total_net_input_bytes", load(&s.total_net_input_bytes));
+    f.add("total_net_output_bytes", load(&s.total_net_output_bytes));
+    f.add("total_net_repl_input_bytes", 0);
+    f.add("total_net_repl_output_bytes", 0);
+    f.add("instantaneous_input_kbps", format!("{:.2}", rates.input_kbps));
+    f.add("instantaneous_output_kbps", format!("{:.2}", rates.output_kbps));
+    f.add("instantaneous_input_repl_kbps", "0.00");
+    f.add("instantaneous_output_repl_kbps", "0.00");
+    f.add("rejected_connections", load(&s.rejected_connections));
+    f.add("sync_full", 0);
+    f.add("sync_partial_ok", 0);
+    f.add("sync_partial_err", 0);
     f.add("expired_keys", ks.stats.expired_keys);
+    f.add("expired_stale_perc", "0.00");
+    f.add("expired_time_cap_reached_count", 0);
+    f.add("expire_cycle_cpu_milliseconds", ks.stats.expire_cycle_cpu_micros / 1000);
     f.add("evicted_keys", ks.stats.evicted_keys);
+    f.add("evicted_clients", 0);
+    f.add("total_eviction_exceeded_time", 0);
+    f.add("current_eviction_exceeded_time", 0);
     f.add("keyspace_hits", ks.stats.keyspace_hits);
     f.add("keyspace_misses", ks.stats.keyspace_misses);
     let (channels, patterns, shard_channels) = ks.pubsub.counts();
     f.add("pubsub_channels", channels);
     f.add("pubsub_patterns", patterns);
     f.add("pubsubshard_channels", shard_channels);
+    // Snapshots never fork here.
+    f.add("latest_fork_usec", 0);
+    f.add("total_forks", 0);
+    f.add("migrate_cached_sockets", 0);
+    f.add("slave_expires_tracked_keys", 0);
+    for name in ["active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses"] {
+        f.add(name, 0);
+    }
+    f.add("total_active_defrag_time", 0);
+    f.add("current_active_defrag_time", 0);
     let (keys, items, prefixes) = ks.tracking.totals();
     f.add("tracking_total_keys", keys);
     f.add("tracking_total_items", items);
     f.add("tracking_total_prefixes", prefixes);
-    f.add("expire_cycle_cpu_milliseconds", ks.stats.expire_cycle_cpu_micros / 1000);
+    f.add("unexpected_error_replies", 0);
+    f.add("total_error_replies", error_replies);
+    f.add("dump_payload_sanitizations", 0);
+    f.add("total_reads_processed", load(&s.total_reads_processed));
+    f.add("total_writes_processed", load(&s.total_writes_processed));
+    f.add("io_threaded_reads_processed", 0);
+    f.add("io_threaded_writes_processed", 0);
+    f.add("reply_buffer_shrinks", 0);
+    f.add("reply_buffer_expands", 0);
 }
 
 fn replication(f: &mut Fields, engine: &Engine) {
@@ -185,11 +247,135 @@ fn replication(f: &mut Fields, engine: &Engine) {
     f.add("repl_backlog_active", 0);
 }
 
-fn keyspace(f: &mut Fields, ks: &Keyspace) {
+/// Keys with a deadline sampled for `avg_ttl`: Redis estimates it too, from its expiry cycle.
+const AVG_TTL_SAMPLE: usize = 128;
+
+fn keyspace(f: &mut Fields, ks: &Keyspace, now_ms: i64) {
     for (i, db) in ks.dbs.iter().enumerate() {
-        if !db.is_empty() {
-            f.add(&format!("db{i}"), format!("keys={},expires={},avg_ttl=0", db.len(), db.expires.len()));
+        if db.is_empty() {
+            continue;
         }
+        let ttls: Vec<i64> = db.expires.iter().take(AVG_TTL_SAMPLE).map(|(_, &at)| at - now_ms).filter(|&ttl| ttl > 0).collect();
+        let avg_ttl = if ttls.is_empty() { 0 } else { ttls.iter().sum::<i64>() / ttls.len() as i64 };
+        f.add(&format!("db{i}"), format!("keys={},expires={},avg_ttl={avg_ttl}", db.len(), db.expires.len()));
+    }
+}
+
+fn cpu(f: &mut Fields) {
+    let (own, children, thread) = (cpu_time::process(), cpu_time::children(), cpu_time::thread());
+    f.add("used_cpu_sys", format!("{:.6}", own.system));
+    f.add("used_cpu_user", format!("{:.6}", own.user));
+    f.add("used_cpu_sys_children", format!("{:.6}", children.system));
+    f.add("used_cpu_user_children", format!("{:.6}", children.user));
+    // Commands run on their callers' threads; the thread answering INFO stands for them.
+    f.add("used_cpu_sys_main_thread", format!("{:.6}", thread.system));
+    f.add("used_cpu_user_main_thread", format!("{:.6}", thread.user));
+}
+
+fn commandstats(f: &mut Fields, engine: &Engine) {
+    engine.observer.with_tallies(|tallies| {
+        for t in tallies.commands() {
+            let per_call = if t.calls == 0 { 0.0 } else { t.ns as f64 / 1000.0 / t.calls as f64 };
+            f.add(
+                &format!("cmdstat_{}", t.cmd.name),
+                format!(
+                    "calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}",
+                    t.calls,
+                    t.usec(),
+                    t.rejected,
+                    t.failed
+                ),
+            );
+        }
+    });
+}
+
+fn errorstats(f: &mut Fields, engine: &Engine) {
+    engine.observer.with_tallies(|tallies| {
+        for (code, count) in &tallies.errors {
+            f.add(&format!("errorstat_{code}"), format!("count={count}"));
+        }
+    });
+}
+
+fn latencystats(f: &mut Fields, engine: &Engine) {
+    let percentiles = engine.observer.percentiles();
+    engine.observer.with_tallies(|tallies| {
+        for t in tallies.commands() {
+            if let Some(histogram) = t.histogram.as_ref().filter(|h| h.total() > 0) {
+                f.add(&format!("latency_percentiles_usec_{}", t.cmd.name), crate::stats::percentiles_line(histogram, &percentiles));
+            }
+        }
+    });
+}
+
+/// CPU time from `getrusage`, in seconds.
+mod cpu_time {
+    #[derive(Default)]
+    pub struct Usage {
+        pub user: f64,
+        pub system: f64,
+    }
+
+    #[cfg(target_os = "linux")]
+    mod sys {
+        #[repr(C)]
+        struct Timeval {
+            sec: i64,
+            usec: i64,
+        }
+
+        /// `struct rusage` of 64-bit Linux: two timevals, then fourteen longs.
+        #[repr(C)]
+        struct Rusage {
+            utime: Timeval,
+            stime: Timeval,
+            rest: [i64; 14],
+        }
+
+        extern "C" {
+            fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+        }
+
+        pub fn usage(who: i32) -> super::Usage {
+            let mut raw = Rusage { utime: Timeval { sec: 0, usec: 0 }, stime: Timeval { sec: 0, usec: 0 }, rest: [0; 14] };
+            // SAFETY: `raw` is a valid, writable `struct rusage` for the duration of the call.
+            if unsafe { getrusage(who, &mut raw) } != 0 {
+                return super::Usage::default();
+            }
+            let seconds = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
+            super::Usage { user: seconds(&raw.utime), system: seconds(&raw.stime) }
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    pub fn process() -> Usage {
+        sys::usage(0)
+    }
+
+    #[cfg(target_os = "linux")]
+    pub fn children() -> Usage {
+        sys::usage(-1)
+    }
+
+    #[cfg(target_os = "linux")]
+    pub fn thread() -> Usage {
+        sys::usage(1)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn process() -> Usage {
+        Usage::default()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn children() -> Usage {
+        Usage::default()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn thread() -> Usage {
+        Usage::default()
     }
 }
 

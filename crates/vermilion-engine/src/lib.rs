@@ -23,6 +23,7 @@ pub mod keyspace;
 pub mod persist;
 pub mod pubsub;
 pub mod reply;
+pub mod stats;
 pub mod tracking;
 mod scripting;
 pub mod types;

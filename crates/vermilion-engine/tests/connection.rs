@@ -90,7 +90,7 @@ fn info_and_config() {
     let (_e, mut c) = setup();
     run(&mut c, "SET a 1 EX 100");
     let Reply::Verbatim(_, text) = run(&mut c, "INFO keyspace") else { panic!() };
-    assert_eq!(String::from_utf8(text).unwrap(), "# Keyspace\r\ndb0:keys=1,expires=1,avg_ttl=0\r\n");
+    assert_eq!(String::from_utf8(text).unwrap(), "# Keyspace\r\ndb0:keys=1,expires=1,avg_ttl=100000\r\n");
     assert_eq!(run(&mut c, "CONFIG SET maxmemory 10mb"), ok());
     assert_eq!(run(&mut c, "CONFIG GET maxmemory"), Reply::Map(vec![(bulk("maxmemory"), bulk("10485760"))]));
     assert_eq!(

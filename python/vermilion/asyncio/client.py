@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import weakref
-from typing import Any, cast
+from typing import Any, Callable, cast
 
 import redis
 import redis.asyncio
 import redis.asyncio.client
-from redis.client import EMPTY_RESPONSE, NEVER_DECODE
-from redis.exceptions import ResponseError
 
-from .. import _native, fastpath, urls
-from ..callbacks import CallbackTable, apply_callback
-from ..client import MAY_BLOCK
-from ..engine import Engine
+from .. import urls
+from .._embedded_client import MAY_BLOCK, EmbeddedClient, EmbeddedPipeline
 from .connection import EmbeddedConnection
 from .pool import ConnectionPool
 
@@ -41,16 +36,17 @@ def awaitable(native: Any) -> Any:
     return method
 
 
-async def apply_callback_async(callbacks: Any, command_name: Any, response: Any, options: dict[str, Any]) -> Any:
-    """:func:`vermilion.callbacks.apply_callback`, awaiting an asynchronous callback."""
-    result = apply_callback(callbacks, command_name, response, options)
+async def settled(result: Any) -> Any:
+    """A response callback's result, awaited if the callback was asynchronous."""
     # redis-py's own test, inspect.isawaitable, costs more than the rest of a fast command.
     if hasattr(type(result), "__await__"):
         result = await result
     return result
 
 
-class Redis(redis.asyncio.Redis):
+# The ignores on the two classes below: with a second base, mypy checks redis.asyncio's own
+# command mixins against each other, and their command_info signatures disagree.
+class Redis(EmbeddedClient, redis.asyncio.Redis):  # type: ignore[misc]
     """redis-py's ``redis.asyncio.Redis`` with the engine in this process instead of a server.
 
     Every command method, pipeline, transaction and pub/sub of ``redis.asyncio`` works as
@@ -71,51 +67,19 @@ class Redis(redis.asyncio.Redis):
     ``engine`` (a sync :class:`vermilion.Redis`'s too) to share data.
     """
 
-    def __init__(
-        self,
-        engine: Engine | None = None,
-        db: int = 0,
-        password: str | None = None,
-        *,
-        username: str | None = None,
-        decode_responses: bool = False,
-        encoding: str = "utf-8",
-        encoding_errors: str = "strict",
-        protocol: int | None = 2,
-        client_name: str | None = None,
-        connection_pool: redis.asyncio.ConnectionPool | None = None,
-        single_connection_client: bool = False,
-        max_connections: int | None = None,
-        **connection_kwargs: Any,
-    ) -> None:
-        owns_pool = connection_pool is None
-        if connection_pool is None:
-            connection_pool = ConnectionPool(
-                engine=engine,
-                max_connections=max_connections,
-                db=db,
-                password=password,
-                username=username,
-                decode_responses=decode_responses,
-                encoding=encoding,
-                encoding_errors=encoding_errors,
-                protocol=protocol,
-                client_name=client_name,
-                **connection_kwargs,
-            )
-        super().__init__(connection_pool=connection_pool, single_connection_client=single_connection_client)
-        self.auto_close_connection_pool = owns_pool
-        self._client: _native.Client | None = None
-        self._session: EmbeddedConnection | None = None
-        if single_connection_client or not issubclass(connection_pool.connection_class, EmbeddedConnection):
-            return  # redis-py's own path: one shared connection, or a network pool.
-        # The client's own commands run on a session of their own, straight into the engine.
-        self._session = connection_pool.connection_class(**connection_pool.connection_kwargs)
-        self._client = self._session.native
-        defaults = cast(Any, self.response_callbacks)
-        self.response_callbacks = CallbackTable(defaults, self._callback_changed)
-        fast = _native.FastCommands(self._client, weakref.ref(self))
-        fastpath.bind(self, fast, defaults, base=redis.asyncio.Redis, wrap=awaitable)
+    redis_client = redis.asyncio.Redis
+    pool_class = ConnectionPool
+    session_class = EmbeddedConnection
+    _session: EmbeddedConnection | None
+
+    def _direct_session(self) -> EmbeddedConnection | None:
+        if self.single_connection_client:
+            return None  # redis-py's own path: one connection shared by every command.
+        pool = self.connection_pool
+        return cast(EmbeddedConnection, pool.connection_class(**pool.connection_kwargs))
+
+    def _fast_method(self, native: Callable[..., Any]) -> Callable[..., Any]:
+        return awaitable(native)
 
     @classmethod
     def from_url(cls, url: str, single_connection_client: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -124,16 +88,7 @@ class Redis(redis.asyncio.Redis):
         of that server."""
         if not urls.is_embedded(url):
             return redis.asyncio.Redis.from_url(url, single_connection_client=single_connection_client, **kwargs)
-        pool = ConnectionPool.from_url(url, **kwargs)
-        client = cls(connection_pool=pool, single_connection_client=single_connection_client)
-        client.auto_close_connection_pool = True
-        return client
-
-    @property
-    def engine(self) -> Engine:
-        """The engine this client's data lives in."""
-        engine: Engine = self.connection_pool.connection_kwargs["engine"]
-        return engine
+        return cls._from_engine_url(url, single_connection_client=single_connection_client, **kwargs)
 
     def __repr__(self) -> str:
         db = self.connection_pool.connection_kwargs.get("db", 0)
@@ -145,22 +100,10 @@ class Redis(redis.asyncio.Redis):
         # over a socket, and is awaited there without holding up the event loop.
         if client is None or may_block(args[0]):
             return await super().execute_command(*args, **options)
-        try:
-            response = client.execute(args, NEVER_DECODE not in options)
-        except ResponseError:
-            if EMPTY_RESPONSE in options:
-                return options[EMPTY_RESPONSE]
-            raise
-        return await apply_callback_async(self.response_callbacks, args[0], response, options)
+        return await settled(self._run_in_engine(client, args, options))
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
         return Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
-
-    def set_response_callback(self, command: str, callback: Any) -> None:
-        self.response_callbacks[command] = callback
-
-    def _callback_changed(self, command: str) -> None:
-        fastpath.unbind_command(self, command)
 
     async def aclose(self, close_connection_pool: bool | None = None) -> None:
         session = self._session
@@ -187,7 +130,7 @@ class Redis(redis.asyncio.Redis):
         super().__del__(*args, **kwargs)
 
 
-class Pipeline(redis.asyncio.client.Pipeline):
+class Pipeline(EmbeddedPipeline, redis.asyncio.client.Pipeline):  # type: ignore[misc]  # as Redis
     """redis-py's asyncio pipeline; on an embedded connection a batch of commands that cannot
     block runs in one native call."""
 
@@ -196,16 +139,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
             return cast(list[Any], await super()._execute_pipeline(connection, commands, raise_on_error))
         if not connection.is_connected:
             await connection.connect()
-        replies = connection.native.execute_many([(args, NEVER_DECODE not in options) for args, options in commands])
-        responses = []
-        for (args, options), reply in zip(commands, replies):
-            command_name = args[0]
-            if not isinstance(reply, ResponseError):
-                if command_name in self.UNWATCH_COMMANDS:
-                    self.watching = False
-                elif command_name == "WATCH":
-                    self.watching = True
-            responses.append(await apply_callback_async(self.response_callbacks, command_name, reply, options))
+        responses = [await settled(response) for response in self._run_batch(connection, commands)]
         if raise_on_error:
             self.raise_first_error(commands, responses)
         return responses

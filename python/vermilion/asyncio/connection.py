@@ -13,28 +13,25 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from typing import TYPE_CHECKING, Any, Iterable, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError, ResponseError
 
 from .. import _native
-from ..connection import handshake_commands
+from .._session import EngineSession
 from . import waiting
 
 if TYPE_CHECKING:
     from ..engine import Engine
 
 
-class EmbeddedConnection(AbstractConnection):
+class EmbeddedConnection(EngineSession, AbstractConnection):
     """One engine session, speaking ``redis.asyncio``'s connection protocol without a socket.
 
     ``socket_timeout`` does not apply: nothing sits between the client and the engine that
     could stall, and a blocking command waits as long as its own timeout says.
     """
-
-    host = "embedded"
-    port = 0
 
     def __init__(self, engine: Engine, **kwargs: Any) -> None:
         self.engine = engine
@@ -47,15 +44,6 @@ class EmbeddedConnection(AbstractConnection):
         self._bell: _native.Doorbell | None = None
         super().__init__(**kwargs)
 
-    def repr_pieces(self) -> list[tuple[str, Any]]:
-        pieces: list[tuple[str, Any]] = [("engine", hex(id(self.engine))), ("db", self.db)]
-        if self.client_name:
-            pieces.append(("client_name", self.client_name))
-        return pieces
-
-    def _host_error(self) -> str:
-        return "the embedded Vermilion engine"
-
     @property
     def is_connected(self) -> bool:
         return self._open is not None
@@ -64,18 +52,8 @@ class EmbeddedConnection(AbstractConnection):
         self._open_session()
 
     def _open_session(self) -> _native.Client:
-        # One native client for the connection's lifetime: reconnecting reopens its session.
-        if self._client is None:
-            self._client = _native.Client(
-                self.engine._native,
-                handshake_commands(self),
-                decode_responses=self.encoder.decode_responses,
-                encoding=self.encoder.encoding,
-                encoding_errors=self.encoder.encoding_errors,
-            )
-        self._client.open()
-        self._open = self._client
-        return self._client
+        self._open = self._open_native()
+        return self._open
 
     async def on_connect_check_health(self, check_health: bool = True) -> None:
         # The native client already ran the handshake (AUTH / HELLO / SETNAME / SELECT).
@@ -123,12 +101,6 @@ class EmbeddedConnection(AbstractConnection):
 
     async def send_command(self, *args: Any, **kwargs: Any) -> None:
         await self.send_packed_command([args], check_health=kwargs.get("check_health", True))
-
-    def pack_command(self, *args: Any) -> list[tuple[Any, ...]]:
-        return [args]
-
-    def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[tuple[Any, ...]]:
-        return [tuple(args) for args in commands]
 
     def _run_held(self) -> None:
         """Runs the commands sent so far, stopping behind one that parks."""
@@ -207,6 +179,3 @@ class EmbeddedConnection(AbstractConnection):
                 if deadline is None or not client.ring_on_push(self._doorbell()):
                     raise ConnectionError("Connection closed by the engine")
                 return None
-
-    def extract_connection_details(self) -> str:
-        return "embedded"

@@ -15,6 +15,10 @@ mod client_tracking;
 mod geo;
 mod bitmap;
 mod connection;
+mod debug;
+mod latency;
+mod monitor;
+mod slowlog;
 mod dump;
 mod function;
 mod hash;
@@ -73,6 +77,10 @@ fn families() -> impl Iterator<Item = &'static Command> {
         persistence::COMMANDS,
         client_cmd::COMMANDS,
         introspection::COMMANDS,
+        slowlog::COMMANDS,
+        latency::COMMANDS,
+        monitor::COMMANDS,
+        debug::COMMANDS,
     ]
     .into_iter()
     .flatten()

@@ -10,6 +10,8 @@ pub static COMMANDS: &[Command] = &[
         .doc("1.0.0", "O(N) where N is the total number of keys in all databases", "Synchronously saves the database(s) to disk."),
     Command::new("bgsave", -1, Group::Server, bgsave).flags(flag::ADMIN | flag::NOSCRIPT).acl(acl::ADMIN | acl::DANGEROUS)
         .doc("1.0.0", "O(1)", "Asynchronously saves the database(s) to disk."),
+    Command::new("bgrewriteaof", 1, Group::Server, bgrewriteaof).flags(flag::ADMIN | flag::NOSCRIPT).acl(acl::ADMIN | acl::DANGEROUS)
+        .doc("1.0.0", "O(1)", "Asynchronously rewrites the append-only file to disk."),
     Command::new("lastsave", 1, Group::Server, lastsave).flags(flag::LOADING | flag::STALE | flag::FAST).acl(acl::ADMIN | acl::DANGEROUS)
         .tips(&["nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
@@ -33,6 +35,11 @@ fn bgsave(ctx: &mut Ctx) -> CmdResult {
         _ => return Err(errors::SYNTAX),
     };
     Persistence::background_save(ctx.engine, ctx.ks, schedule).map_err(Reply::error)
+}
+
+/// BGREWRITEAOF — a new AOF base written in the background while commands go on.
+fn bgrewriteaof(ctx: &mut Ctx) -> CmdResult {
+    crate::persist::aof::Aof::background_rewrite(ctx.engine, ctx.ks).map_err(Reply::error)
 }
 
 /// LASTSAVE — the Unix time of the last successful save (the start, before any).

@@ -226,7 +226,7 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
     // A lower maxmemory takes effect now: evict down to it.
     if ctx.engine.eviction.maxmemory() > 0 {
         let now = ctx.engine.coarse_ms();
-        crate::eviction::perform_evictions(ctx.ks, now, &|| crate::info::used_memory() as u64);
+        crate::eviction::perform_evictions(ctx.engine, ctx.ks, now);
     }
     Ok(Reply::OK)
 }
@@ -249,6 +249,7 @@ fn config_rewrite(ctx: &mut Ctx) -> CmdResult {
 /// CONFIG RESETSTAT
 fn config_resetstat(ctx: &mut Ctx) -> CmdResult {
     ctx.ks.stats = Default::default();
+    ctx.engine.observer.reset();
     Ok(Reply::OK)
 }
 

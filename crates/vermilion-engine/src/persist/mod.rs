@@ -4,8 +4,13 @@
 //! The same codec serves DUMP/RESTORE and RDB files ([`rdb_file`]), which the engine loads at
 //! open and writes on SAVE, BGSAVE ([`snapshot`], without fork) and its save points ([`rdb_save`]).
 
+pub mod aof;
+pub mod aof_load;
+pub mod aof_manifest;
+pub mod aof_record;
 pub mod compact;
 mod log;
+
 pub mod lzf;
 pub mod rdb_file;
 pub mod rdb_load;

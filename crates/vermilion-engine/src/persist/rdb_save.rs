@@ -158,13 +158,25 @@ impl Persistence {
         let dir = data_dir(&config);
         std::fs::create_dir_all(&dir).map_err(|e| format!("Can't create the data directory '{}': {e}", dir.display()))?;
         *this.lock.lock() = Some(lock_data_dir(&dir)?);
-        let path = rdb_path(&config);
-        if !path.exists() {
-            return Ok(());
-        }
         let mut ks = engine.keyspace.lock();
-        let report = load_file(engine, &mut ks, &path, config.rdbchecksum)?;
-        this.status.lock().last_load = report;
+        // With the AOF on, its files hold the data when they exist, as in Redis.
+        let manifest = match config.appendonly {
+            true => super::aof_manifest::Manifest::read(&super::aof::aof_dir(&config), &config.appendfilename)?,
+            false => None,
+        };
+        if let Some(manifest) = &manifest {
+            let aof_dir = super::aof::aof_dir(&config);
+            super::aof_load::load(engine, &mut ks, &aof_dir, manifest, config.aof_load_truncated, config.rdbchecksum)?;
+        } else {
+            let path = rdb_path(&config);
+            if path.exists() {
+                let report = load_file(engine, &mut ks, &path, config.rdbchecksum)?;
+                this.status.lock().last_load = report;
+            }
+        }
+        if config.appendonly {
+            engine.aof.start(engine, &mut ks, manifest)?;
+        }
         Ok(())
     }
 
@@ -246,7 +258,8 @@ impl Persistence {
             path: rdb_path(&config),
             temp: temp_path(&config),
             checksum: config.rdbchecksum,
-            header: header_bytes(engine, ks),
+            header: header_bytes(engine, ks, false),
+            aof_base: false,
         };
         let walk = SnapshotWalk::begin(ks, strings_of(&config));
         self.keys_total.store(walk.total_keys(), Ordering::Relaxed);
@@ -269,6 +282,39 @@ impl Persistence {
                 Err(format!("Can't start the background save: {e}"))
             }
         }
+    }
+
+    /// Starts writing a new AOF base to `temp` from a snapshot taken now (BGREWRITEAOF); the
+    /// AOF is told when it is on disk. Shares the snapshot with BGSAVE, so one runs at a time.
+    pub(crate) fn start_aof_base_save(&self, engine: &Engine, ks: &mut Keyspace, temp: PathBuf) -> Result<(), String> {
+        let weak = self.engine.get().cloned().ok_or("the engine is not open")?;
+        if self.bgsave_running.swap(true, Ordering::AcqRel) {
+            return Err(BGSAVE_IN_PROGRESS.into());
+        }
+        self.cancel.store(false, Ordering::Relaxed);
+        let config = engine.config();
+        let job = BackgroundSave { path: temp.clone(), temp, checksum: config.rdbchecksum, header: header_bytes(engine, ks, true), aof_base: true };
+        let walk = SnapshotWalk::begin(ks, strings_of(&config));
+        let spawned = std::thread::Builder::new().name("vermilion-aofrw".into()).spawn(move || job.run(weak, walk));
+        match spawned {
+            Ok(handle) => {
+                self.status.lock().bgsave_thread = Some(handle.thread().id());
+                Ok(())
+            }
+            Err(e) => {
+                snapshot::end(ks, &mut Vec::new());
+                self.bgsave_running.store(false, Ordering::Release);
+                Err(format!("Can't start the background AOF rewrite: {e}"))
+            }
+        }
+    }
+
+    /// Ends a rewrite's snapshot: the AOF puts the base in place; the RDB status is untouched.
+    fn finish_aof_base_save(&self, engine: &Engine, outcome: &Result<u64, String>) {
+        engine.aof.finish_rewrite(outcome);
+        self.status.lock().bgsave_thread = None;
+        self.bgsave_running.store(false, Ordering::Release);
+        self.ended.notify_all();
     }
 
     /// Records how a background save ended, and wakes whoever waits for it.
@@ -367,6 +413,7 @@ impl Persistence {
             is_persistent(&config) && !config.save.is_empty()
         });
         this.cancel_background_save(ks);
+        engine.aof.close();
         if wanted {
             log::notice("Saving the final RDB snapshot before exiting.");
             this.save_in_foreground(engine, ks)?;
@@ -425,6 +472,8 @@ struct BackgroundSave {
     temp: PathBuf,
     checksum: bool,
     header: Vec<u8>,
+    /// A new AOF base (BGREWRITEAOF) rather than the RDB file.
+    aof_base: bool,
 }
 
 impl BackgroundSave {
@@ -439,7 +488,11 @@ impl BackgroundSave {
                 let mut garbage = Vec::new();
                 snapshot::end(&mut engine.keyspace.lock(), &mut garbage);
             }
-            engine.persistence.finish_background_save(&engine, &outcome);
+            if self.aof_base {
+                engine.persistence.finish_aof_base_save(&engine, &outcome);
+            } else {
+                engine.persistence.finish_background_save(&engine, &outcome);
+            }
         }
     }
 
@@ -480,16 +533,25 @@ impl BackgroundSave {
     }
 }
 
+/// Writes an AOF base in RDB format at `path` (the AOF's foreground rewrite).
+pub(crate) fn save_aof_base(engine: &Engine, ks: &Keyspace, config: &Config, path: &Path) -> Result<u64, String> {
+    let temp = path.with_extension("rdb.tmp");
+    write_snapshot(engine, ks, config, path, &temp, true)
+}
+
 /// The synchronous save: header, then every database, straight from the tables.
 fn save_keyspace(engine: &Engine, ks: &Keyspace, config: &Config) -> Result<u64, String> {
-    let path = rdb_path(config);
-    let temp = temp_path(config);
+    write_snapshot(engine, ks, config, &rdb_path(config), &temp_path(config), false)
+}
+
+fn write_snapshot(engine: &Engine, ks: &Keyspace, config: &Config, path: &Path, temp: &Path, aof_base: bool) -> Result<u64, String> {
+    let (path, temp) = (path.to_path_buf(), temp.to_path_buf());
     let strings = strings_of(config);
     let result = (|| {
         let io = |e: std::io::Error| format!("Write error saving DB on disk: {e}");
         let file = File::create(&temp).map_err(|e| format!("Failed opening the temp RDB file {} (in server root dir {}) for saving: {e}", temp.display(), current_dir()))?;
         let mut writer = ChecksumWriter::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file), config.rdbchecksum);
-        writer.write(&header_bytes(engine, ks)).map_err(io)?;
+        writer.write(&header_bytes(engine, ks, aof_base)).map_err(io)?;
         let mut chunk = Vec::with_capacity(SAVE_CHUNK_BYTES);
         for (index, db) in ks.dbs.iter().enumerate().filter(|(_, db)| !db.is_empty()) {
             write_select_db(&mut chunk, index);
@@ -515,7 +577,7 @@ fn save_keyspace(engine: &Engine, ks: &Keyspace, config: &Config) -> Result<u64,
 }
 
 /// The magic, auxiliary fields and function libraries every file starts with.
-fn header_bytes(engine: &Engine, ks: &Keyspace) -> Vec<u8> {
+fn header_bytes(engine: &Engine, ks: &Keyspace, aof_base: bool) -> Vec<u8> {
     let ctime = engine.now_ms() / 1000;
     let used_mem = crate::info::used_memory() as i64;
     let aux = [
@@ -523,7 +585,7 @@ fn header_bytes(engine: &Engine, ks: &Keyspace) -> Vec<u8> {
         ("redis-bits", AuxValue::Int(i64::from(usize::BITS))),
         ("ctime", AuxValue::Int(ctime)),
         ("used-mem", AuxValue::Int(used_mem)),
-        ("aof-base", AuxValue::Int(0)),
+        ("aof-base", AuxValue::Int(i64::from(aof_base))),
     ];
     let mut out = Vec::new();
     write_header(&mut out, &aux, &ks.scripting.library_codes());

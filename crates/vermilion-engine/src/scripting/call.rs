@@ -29,16 +29,15 @@ pub(super) struct ScriptCaller<'a> {
 impl ScriptCaller<'_> {
     /// Runs one command of the script; `None` words means an argument was neither a string
     /// nor a number.
-    fn execute(&mut self, words: Option<&[Word]>) -> Reply {
+    fn execute(&mut self, words: Option<&[&[u8]]>) -> Reply {
         self.state.resp = self.shared.resp.load(Ordering::Relaxed);
-        let Some(words) = words else {
+        let Some(argv) = words else {
             return Reply::err("ERR Lua redis lib command arguments must be strings or integers");
         };
-        if words.is_empty() {
+        if argv.is_empty() {
             return Reply::err("ERR Please specify at least one argument for this redis lib call");
         }
-        let argv: Vec<&[u8]> = words.iter().map(Word::bytes).collect();
-        let (cmd, first_arg) = match resolve_for_script(&argv) {
+        let (cmd, first_arg) = match resolve_for_script(argv) {
             Ok(found) => found,
             Err(reply) => return reply,
         };
@@ -53,15 +52,15 @@ impl ScriptCaller<'_> {
         if status.kill_requested() || (cmd.has(flag::WRITE) && !status.note_write()) {
             return killed();
         }
-        if let Err(denial) = crate::acl::check(&self.state.acl_user, cmd, &argv) {
-            crate::client::log_denial(self.engine, self.state, denial, crate::acl::LogContext::Lua, cmd, &argv);
+        if let Err(denial) = crate::acl::check(&self.state.acl_user, cmd, argv) {
+            crate::client::log_denial(self.engine, self.state, denial, crate::acl::LogContext::Lua, cmd, argv);
             return Reply::err(match denial {
                 crate::acl::Denial::Command => "ERR The user executing the script can't run this command or subcommand",
                 crate::acl::Denial::Key(_) => "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
                 crate::acl::Denial::Channel(_) => "ERR The user executing the script can't publish to the channel mentioned in the command",
             });
         }
-        let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, &argv, first_arg, Some(self.now), false);
+        let (reply, _) = run_locked(self.engine, self.state, self.ks, cmd, argv, first_arg, Some(self.now), false);
         reply
     }
 }
@@ -91,39 +90,47 @@ impl Drop for RunningCaller<'_> {
     }
 }
 
-/// One word of a command a script runs: a Lua string's bytes (alive on the Lua stack for the
-/// whole call), or a number's text.
-enum Word<'a> {
-    Borrowed(&'a [u8]),
-    Formatted(Vec<u8>),
-}
+/// Commands with at most this many words (nearly all a script runs) are gathered without
+/// allocating.
+const INLINE_WORDS: usize = 8;
 
-impl Word<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Word::Borrowed(bytes) => bytes,
-            Word::Formatted(text) => text,
+/// Room for a number's `%.17g` text (at most 24 bytes: sign, 17 digits, point, exponent).
+const NUMBER_TEXT: usize = 32;
+
+/// Turns the number arguments on the stack into their `%.17g` text in place (Lua's own `%.14g`
+/// would lose precision), so that every word is a Lua string; false if an argument is neither
+/// a string nor a number. The slots are this C function's own: the script sees no change.
+///
+/// May raise a memory error, so it holds nothing that needs dropping while it pushes.
+unsafe fn stringify_numbers(state: *mut ffi::lua_State, nargs: c_int) -> bool {
+    for index in 1..=nargs {
+        match ffi::lua_type(state, index) {
+            ffi::LUA_TSTRING => {}
+            ffi::LUA_TNUMBER => {
+                let mut text = [0u8; NUMBER_TEXT];
+                let len = {
+                    let formatted = crate::double::format_g17(ffi::lua_tonumber(state, index));
+                    let len = formatted.len().min(NUMBER_TEXT);
+                    text[..len].copy_from_slice(&formatted.as_bytes()[..len]);
+                    len
+                };
+                ffi::lua_pushlstring(state, text.as_ptr().cast(), len);
+                ffi::lua_replace(state, index);
+            }
+            _ => return false,
         }
     }
+    true
 }
 
-/// The command words in the `nargs` arguments on the stack: strings as they are, numbers as
-/// `%.17g` (Lua's own `%.14g` would lose precision). `None` if any is of another type.
+/// The bytes of the string at `index`.
 ///
 /// # Safety
-/// The arguments must stay on the stack while the words are in use.
-unsafe fn command_words<'a>(state: *mut ffi::lua_State, nargs: c_int) -> Option<Vec<Word<'a>>> {
-    (1..=nargs)
-        .map(|index| match ffi::lua_type(state, index) {
-            ffi::LUA_TSTRING => {
-                let mut len = 0;
-                let ptr = ffi::lua_tolstring(state, index, &mut len);
-                Some(Word::Borrowed(std::slice::from_raw_parts(ptr.cast::<u8>(), len)))
-            }
-            ffi::LUA_TNUMBER => Some(Word::Formatted(crate::double::format_g17(ffi::lua_tonumber(state, index)).into_bytes())),
-            _ => None,
-        })
-        .collect()
+/// The string must stay on the stack while the bytes are in use.
+unsafe fn string_at<'a>(state: *mut ffi::lua_State, index: c_int) -> &'a [u8] {
+    let mut len = 0;
+    let ptr = ffi::lua_tolstring(state, index, &mut len);
+    std::slice::from_raw_parts(ptr.cast::<u8>(), len)
 }
 
 /// `redis.call`: a C function (its upvalue a light pointer to the [`ScriptShared`]), as in Redis, so that a failing command raises its error table
@@ -156,13 +163,27 @@ unsafe fn dispatch(state: *mut ffi::lua_State) -> bool {
         convert::push_reply(state, &Reply::err("ERR redis.call is only available while a script runs"), false);
         return true;
     };
-    let words = command_words(state, nargs);
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| caller.execute(words.as_deref())));
+    let strings = stringify_numbers(state, nargs);
+    let count = if strings { usize::try_from(nargs).unwrap_or(0) } else { 0 };
+    let mut inline: [&[u8]; INLINE_WORDS] = [&[]; INLINE_WORDS];
+    let mut spilled = Vec::new();
+    let words = if count <= INLINE_WORDS {
+        &mut inline[..count]
+    } else {
+        spilled.resize(count, &[][..]);
+        &mut spilled[..]
+    };
+    // SAFETY: every argument is a string now, and stays on the stack until the reply is pushed.
+    for (word, index) in words.iter_mut().zip(1..) {
+        *word = string_at(state, index);
+    }
+    let words = strings.then_some(&*words);
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| caller.execute(words)));
     let reply = run.unwrap_or_else(|payload| {
         caller.panic = Some(payload);
         Reply::err("ERR the command panicked")
     });
-    drop(words);
+    drop(spilled);
     convert::push_reply(state, &reply, caller.state.resp >= 3);
     reply.is_error()
 }

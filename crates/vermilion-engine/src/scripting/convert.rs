@@ -137,6 +137,28 @@ fn to_reply(value: &Value, resp3: bool, depth: usize) -> Reply {
     }
 }
 
+/// [`lua_to_reply`] of the value at `index` if it is a string, a number, a boolean or nil: the
+/// results of most scripts, read without making an mlua value of them. `None` for the rest.
+///
+/// # Safety
+/// `index` must be a valid index of a running Lua state.
+pub unsafe fn plain_value_to_reply(state: *mut ffi::lua_State, index: c_int, resp3: bool) -> Option<Reply> {
+    match ffi::lua_type(state, index) {
+        ffi::LUA_TSTRING => {
+            let mut len = 0;
+            let ptr = ffi::lua_tolstring(state, index, &mut len);
+            Some(Reply::Bulk(std::slice::from_raw_parts(ptr.cast::<u8>(), len).to_vec()))
+        }
+        ffi::LUA_TNUMBER => Some(Reply::Integer(number_to_integer(ffi::lua_tonumber(state, index)))),
+        ffi::LUA_TBOOLEAN => {
+            let b = ffi::lua_toboolean(state, index) != 0;
+            Some(if resp3 { Reply::Bool(b) } else if b { Reply::Integer(1) } else { Reply::Null })
+        }
+        ffi::LUA_TNIL => Some(Reply::Null),
+        _ => None,
+    }
+}
+
 /// C's `(long long)` cast as x86-64 performs it: the fraction is dropped, and a value out of
 /// range (or NaN) becomes the "integer indefinite", `i64::MIN`.
 fn number_to_integer(n: f64) -> i64 {

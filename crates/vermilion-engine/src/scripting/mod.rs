@@ -42,7 +42,7 @@ use crate::reply::Reply;
 
 use call::{redis_call, redis_pcall, script_pcall, RunningCaller, ScriptCaller};
 use convert::lua_to_reply;
-use entry::{enter, Entry};
+use entry::{enter, Entry, KeptArrays};
 use errors::{caught_error_message, error_handler, interpreter_error, lua_message, script_error};
 use rand48::Rand48;
 use sandbox::{confine_loaders, install_random, protect_globals, remove_unsafe_globals};
@@ -142,6 +142,8 @@ pub(crate) struct Interpreter {
     error_handler: Function,
     /// Starts a run: sets up KEYS and ARGV and calls the code under the error handler.
     enter: Function,
+    /// What `enter` remembers of the KEYS and ARGV tables it keeps for EVAL's scripts.
+    kept_arrays: KeptArrays,
     shared: Arc<ScriptShared>,
     /// The client the script's commands run as (Redis's Lua client): its own identity,
     /// selected database and protocol.
@@ -169,7 +171,12 @@ impl Interpreter {
             redis.raw_set("call", c_closure(&lua, redis_call, shared_pointer)?)?;
             redis.raw_set("pcall", c_closure(&lua, redis_pcall, shared_pointer)?)?;
             globals.raw_set("pcall", lua.create_c_function(script_pcall)?)?;
-            lua.create_c_function(enter)?
+            // Upvalues: EVAL's KEYS and ARGV tables, made by the first script.
+            lua.exec_raw::<Function>((), |state| {
+                ffi::lua_pushnil(state);
+                ffi::lua_pushnil(state);
+                ffi::lua_pushcclosure(state, enter, 2);
+            })?
         };
         redis_lib::install(&lua, &redis, &shared)?;
         globals.raw_set("redis", redis)?;
@@ -188,7 +195,7 @@ impl Interpreter {
         watchdog::install(&lua, &shared)?;
         let script_client = Arc::new(ClientShared::new(0, ConnectionInfo::embedded("lua"), now_ms));
         let script_state = ClientState::for_blocked_call(&script_client, 0, 2, Arc::new(crate::acl::AclUser::unrestricted()));
-        Ok(Interpreter { lua, sandbox, xpcall, error_handler, enter, shared, script_state })
+        Ok(Interpreter { lua, sandbox, xpcall, error_handler, enter, kept_arrays: KeptArrays::default(), shared, script_state })
     }
 
     /// Compiles `source` as the chunk `chunk_name`, with `environment` as its globals.
@@ -224,13 +231,15 @@ impl Interpreter {
             shared: &self.shared,
             panic: None,
         };
-        let entry = Entry { keys, args, as_globals: kind == ScriptKind::Eval };
+        let globals = (kind == ScriptKind::Eval).then_some(&mut self.kept_arrays);
+        let mut entry = Entry { keys, args, globals, resp: &self.shared.resp, reply: None };
         let outcome: mlua::Result<(bool, Value)> = {
             let _published = RunningCaller::publish(&self.shared, &mut caller);
-            // `enter` reads the entry only during this call.
-            let entry_pointer = std::ptr::from_ref(&entry).cast_mut().cast::<c_void>();
+            // `enter` uses the entry only during this call.
+            let entry_pointer = std::ptr::from_mut(&mut entry).cast::<c_void>();
             self.enter.call((LightUserData(entry_pointer), function, &self.error_handler))
         };
+        let plain_reply = entry.reply;
         drop(running);
         if let Some(payload) = caller.panic.take() {
             std::panic::resume_unwind(payload);
@@ -238,10 +247,11 @@ impl Interpreter {
         self.rearm_watchdog();
         // Redis converts the result by the protocol the script chose, not the caller's.
         let script_resp3 = self.shared.resp.load(Ordering::Relaxed) >= 3;
-        match outcome {
-            Ok((true, value)) => Ok(lua_to_reply(&value, script_resp3)),
-            Ok((false, error)) => Err(script_error(&error, name)),
-            Err(e) => Err(interpreter_error(name, &e)),
+        match (outcome, plain_reply) {
+            (Ok((true, _)), Some(reply)) => Ok(reply),
+            (Ok((true, value)), None) => Ok(lua_to_reply(&value, script_resp3)),
+            (Ok((false, error)), _) => Err(script_error(&error, name)),
+            (Err(e), _) => Err(interpreter_error(name, &e)),
         }
     }
 
