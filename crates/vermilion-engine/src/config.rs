@@ -247,7 +247,7 @@ fn parse_percentiles(value: &str) -> Result<Vec<f64>, String> {
         .split_whitespace()
         .map(|word| match word.parse::<f64>() {
             Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
-            _ => Err("latency-tracking-info-percentiles should be a list of numbers between 0 and 100".to_string()),
+            _ => Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".to_string()),
         })
         .collect()
 }
@@ -414,7 +414,7 @@ pub static PARAMS: &[Param] = &[
     param!("pidfile", false, |c| c.pidfile.clone(), |c, v| c.pidfile = v.to_string()),
     param!("slowlog-log-slower-than", true, |c| c.slowlog_log_slower_than.to_string(),
         |c, v| c.slowlog_log_slower_than = parse_int(v, -1, i64::MAX)?),
-    param!("slowlog-max-len", true, |c| c.slowlog_max_len.to_string(), |c, v| c.slowlog_max_len = parse_uint(v, 0, i64::MAX as u64)?),
+    param!("slowlog-max-len", true, |c| c.slowlog_max_len.to_string(), |c, v| c.slowlog_max_len = parse_int(v, 0, i64::MAX)? as u64),
     param!("latency-monitor-threshold", true, |c| c.latency_monitor_threshold.to_string(),
         |c, v| c.latency_monitor_threshold = parse_uint(v, 0, i64::MAX as u64)?),
     param!("latency-tracking", true, |c| yes_no(c.latency_tracking), |c, v| c.latency_tracking = parse_bool(v)?),

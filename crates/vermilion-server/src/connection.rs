@@ -112,8 +112,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Waits for more bytes from the client, sending pushed messages as they arrive.
     async fn read(&mut self) -> Result<(), CloseReason> {
         loop {
-            // Subscribers wait for messages, not requests: `timeout` spares them, as in Redis.
-            let idle_timeout = if self.client.is_subscribed() { None } else { self.server.settings.idle_timeout() };
+            // Subscribers and monitors wait for messages, not requests: `timeout` spares them, as in Redis.
+            let listening = self.client.is_subscribed() || self.client.is_monitor();
+            let idle_timeout = if listening { None } else { self.server.settings.idle_timeout() };
             let read = tokio::select! {
                 biased;
                 () = self.killed.notified() => return Err(CloseReason::ClientDone),
@@ -161,7 +162,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Counts bytes just read, and enforces `client-query-buffer-limit`.
     fn account_read(&self, read: usize) -> Result<(), CloseReason> {
-        self.server.engine.stats.total_net_input_bytes.fetch_add(read as u64, Ordering::Relaxed);
+        let stats = &self.server.engine.stats;
+        stats.total_net_input_bytes.fetch_add(read as u64, Ordering::Relaxed);
+        stats.total_reads_processed.fetch_add(1, Ordering::Relaxed);
         let pending = self.decoder.pending_len();
         if pending as u64 > self.server.settings.client_query_buffer_limit() {
             return Err(CloseReason::QueryBufferLimit(pending));
@@ -275,7 +278,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             () = self.killed.notified() => return Err(CloseReason::ClientDone),
             written = self.stream.write_all(&self.out) => written?,
         }
-        self.server.engine.stats.total_net_output_bytes.fetch_add(self.out.len() as u64, Ordering::Relaxed);
+        let stats = &self.server.engine.stats;
+        stats.total_net_output_bytes.fetch_add(self.out.len() as u64, Ordering::Relaxed);
+        stats.total_writes_processed.fetch_add(1, Ordering::Relaxed);
         self.out.clear();
         if self.out.capacity() > KEEP_OUTPUT_CAPACITY {
             self.out = Vec::with_capacity(16 * 1024);
