@@ -551,7 +551,7 @@ pub(crate) fn run_locked(
     }
     // A call that parks is counted when it is served.
     if block.is_none() {
-        if let Some(slow) = engine.observer.record_call(cmd, ns, reply.as_error()) {
+        if let Some(slow) = engine.observer.record_call(&mut ks.calls, cmd, ns, reply.as_error()) {
             note_slow_call(engine, state, cmd, argv, &slow);
         }
     }

@@ -389,7 +389,8 @@ fn spawn_background(engine: Weak<Engine>, stop: Arc<StopSignal>) -> std::io::Res
                 crate::persist::Persistence::tick(&e);
                 crate::persist::aof::Aof::tick(&e);
                 let (input, output) = (&e.stats.total_net_input_bytes, &e.stats.total_net_output_bytes);
-                e.observer.sample_rates(e.clock.now_ms(), input.load(Ordering::Relaxed), output.load(Ordering::Relaxed));
+                let calls = e.keyspace.lock().calls.total_calls;
+                e.observer.sample_rates(e.clock.now_ms(), calls, input.load(Ordering::Relaxed), output.load(Ordering::Relaxed));
                 let hz = e.config.read().hz.max(1);
                 hz
             }

@@ -78,9 +78,9 @@ pub fn render(engine: &Engine, ks: &Keyspace, now_ms: i64, requested: &[String])
             "replication" => replication(&mut fields, engine),
             "cpu" => cpu(&mut fields),
             "modules" => {}
-            "commandstats" => commandstats(&mut fields, engine),
-            "errorstats" => errorstats(&mut fields, engine),
-            "latencystats" => latencystats(&mut fields, engine),
+            "commandstats" => commandstats(&mut fields, engine, ks),
+            "errorstats" => errorstats(&mut fields, engine, ks),
+            "latencystats" => latencystats(&mut fields, engine, ks),
             "cluster" => fields.add("cluster_enabled", 0),
             "keyspace" => keyspace(&mut fields, ks, now_ms),
             _ => continue,
@@ -181,7 +181,7 @@ fn stats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     let s = &engine.stats;
     let load = |counter: &std::sync::atomic::AtomicU64| counter.load(Ordering::Relaxed);
     let rates = engine.observer.rates();
-    let error_replies = engine.observer.with_tallies(|t| t.total_error_replies);
+    let error_replies = engine.observer.with_tallies(&ks.calls, |t| t.total_error_replies());
     f.add("total_connections_received", load(&s.total_connections_received));
     f.add("total_commands_processed", ks.stats.total_commands_processed);
     f.add("instantaneous_ops_per_sec", rates.ops_per_sec);
@@ -272,8 +272,8 @@ fn cpu(f: &mut Fields) {
     f.add("used_cpu_user_main_thread", format!("{:.6}", thread.user));
 }
 
-fn commandstats(f: &mut Fields, engine: &Engine) {
-    engine.observer.with_tallies(|tallies| {
+fn commandstats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
+    engine.observer.with_tallies(&ks.calls, |tallies| {
         for t in tallies.commands() {
             let per_call = if t.calls == 0 { 0.0 } else { t.ns as f64 / 1000.0 / t.calls as f64 };
             f.add(
@@ -290,17 +290,17 @@ fn commandstats(f: &mut Fields, engine: &Engine) {
     });
 }
 
-fn errorstats(f: &mut Fields, engine: &Engine) {
-    engine.observer.with_tallies(|tallies| {
-        for (code, count) in &tallies.errors {
+fn errorstats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
+    engine.observer.with_tallies(&ks.calls, |tallies| {
+        for (code, count) in &tallies.errors() {
             f.add(&format!("errorstat_{code}"), format!("count={count}"));
         }
     });
 }
 
-fn latencystats(f: &mut Fields, engine: &Engine) {
+fn latencystats(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
     let percentiles = engine.observer.percentiles();
-    engine.observer.with_tallies(|tallies| {
+    engine.observer.with_tallies(&ks.calls, |tallies| {
         for t in tallies.commands() {
             if let Some(histogram) = t.histogram.as_ref().filter(|h| h.total() > 0) {
                 f.add(&format!("latency_percentiles_usec_{}", t.cmd.name), crate::stats::percentiles_line(histogram, &percentiles));

@@ -167,6 +167,9 @@ pub struct Keyspace {
     pub eviction: Arc<crate::eviction::Settings>,
     /// Eviction candidates kept between rounds.
     pub eviction_pool: crate::eviction::Pool,
+    /// Per-command call counts, times and errors (INFO commandstats), kept under the lock
+    /// commands run under so recording a call costs no lock of its own.
+    pub calls: crate::stats::Tallies,
 }
 
 impl Keyspace {
@@ -183,6 +186,7 @@ impl Keyspace {
             tracking: Default::default(),
             eviction: Arc::default(),
             eviction_pool: Default::default(),
+            calls: Default::default(),
         }
     }
 

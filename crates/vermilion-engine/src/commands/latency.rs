@@ -79,7 +79,7 @@ fn doctor(ctx: &mut Ctx) -> CmdResult {
 fn histogram(ctx: &mut Ctx) -> CmdResult {
     let wanted: Vec<&'static Command> = ctx.args.rest().iter().filter_map(|name| super::lookup_full(name)).collect();
     let all = ctx.args.rest().is_empty();
-    let map = ctx.engine.observer.with_tallies(|tallies| {
+    let map = ctx.engine.observer.with_tallies(&ctx.ks.calls, |tallies| {
         tallies
             .commands()
             .into_iter()

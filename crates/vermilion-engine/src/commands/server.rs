@@ -249,6 +249,7 @@ fn config_rewrite(ctx: &mut Ctx) -> CmdResult {
 /// CONFIG RESETSTAT
 fn config_resetstat(ctx: &mut Ctx) -> CmdResult {
     ctx.ks.stats = Default::default();
+    ctx.ks.calls = Default::default();
     ctx.engine.observer.reset();
     Ok(Reply::OK)
 }

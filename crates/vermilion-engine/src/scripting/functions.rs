@@ -15,7 +15,7 @@ use mlua::{Function, Table, Value, Variadic};
 use parking_lot::Mutex;
 
 use super::library::{self, read_registration, Metadata, Registration, BAD_NAME};
-use super::sandbox::{make_strict, readonly_view, refuse_write};
+use super::sandbox::{make_strict, mark_readonly, readonly_view, refuse_write};
 use super::{lib_error, lua_message, redis_lib, watchdog, Call, Interpreter, ScriptFlags, ScriptKind, ScriptStatus};
 use crate::commands::Ctx;
 use crate::engine::Engine;
@@ -97,6 +97,7 @@ impl Functions {
         environment_meta.raw_set("__metatable", false)?;
         let environment = lua.create_table()?;
         environment.set_metatable(Some(environment_meta.clone()))?;
+        mark_readonly(lua, &environment)?;
         Ok(Functions {
             interpreter,
             environment_meta,

@@ -45,7 +45,7 @@ use convert::lua_to_reply;
 use entry::{enter, Entry, KeptArrays};
 use errors::{caught_error_message, error_handler, interpreter_error, lua_message, script_error};
 use rand48::Rand48;
-use sandbox::{confine_loaders, install_random, protect_globals, remove_unsafe_globals};
+use sandbox::{confine_loaders, install_random, protect_globals, remove_unsafe_globals, script_rawset};
 
 pub(crate) use errors::lib_error;
 pub use status::{ScriptKind, ScriptStatus};
@@ -171,6 +171,7 @@ impl Interpreter {
             redis.raw_set("call", c_closure(&lua, redis_call, shared_pointer)?)?;
             redis.raw_set("pcall", c_closure(&lua, redis_pcall, shared_pointer)?)?;
             globals.raw_set("pcall", lua.create_c_function(script_pcall)?)?;
+            globals.raw_set("rawset", lua.create_c_function(script_rawset)?)?;
             // Upvalues: EVAL's KEYS and ARGV tables, made by the first script.
             lua.exec_raw::<Function>((), |state| {
                 ffi::lua_pushnil(state);

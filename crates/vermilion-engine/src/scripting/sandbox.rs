@@ -1,9 +1,10 @@
 //! The sandbox Redis puts scripts in: a short list of globals, read-only globals and
 //! libraries, and Redis's `math.random`.
 
+use std::ffi::{c_int, CStr};
 use std::sync::Arc;
 
-use mlua::{Function, Lua, MultiValue, Table, Value};
+use mlua::{ffi, Function, Lua, MultiValue, Table, Value};
 
 use super::{ScriptShared, INTERNAL_CHUNK};
 
@@ -15,6 +16,9 @@ const ALLOWED_GLOBALS: &[&str] = &[
     "select", "setmetatable", "tonumber", "tostring", "type", "unpack", "xpcall",
     "string", "table", "math", "bit", "cjson", "cmsgpack", "struct", "redis", "__redis__err__handler",
 ];
+
+/// Registry slot of the set of read-only tables (as keys), which scripts' `rawset` refuses.
+const READONLY_KEY: &CStr = c"vermilion.readonly";
 
 /// Library tables scripts may read but never change.
 const READONLY_LIBRARIES: &[&str] =
@@ -112,7 +116,7 @@ pub(super) fn make_strict(lua: &Lua, table: &Table, refuse_write: &Function) -> 
     meta.raw_set("__index", missing_global)?;
     meta.raw_set("__newindex", refuse_write.clone())?;
     table.set_metatable(Some(meta))?;
-    Ok(())
+    mark_readonly(lua, table)
 }
 
 /// Code compiled by `loadstring` and `load` runs in the scripts' sandbox too, not in the
@@ -143,6 +147,69 @@ pub(super) fn readonly_view(lua: &Lua, target: Table, refuse_write: &Function) -
     meta.raw_set("__metatable", false)?;
     let view = lua.create_table()?;
     view.set_metatable(Some(meta))?;
+    mark_readonly(lua, &view)?;
     Ok(view)
 }
 
+/// Adds `table` to the tables scripts' `rawset` refuses.
+pub(super) fn mark_readonly(lua: &Lua, table: &Table) -> mlua::Result<()> {
+    let name = READONLY_KEY.to_str().expect("ASCII name");
+    let readonly = match lua.named_registry_value::<Option<Table>>(name)? {
+        Some(set) => set,
+        None => {
+            let set = lua.create_table()?;
+            lua.set_named_registry_value(name, &set)?;
+            set
+        }
+    };
+    readonly.raw_set(table, true)
+}
+
+/// The scripts' `rawset` (Lua's `luaB_rawset`), except that the read-only tables refuse it too,
+/// as Redis's readonly tables do: otherwise a script could write a global into the sandbox's
+/// proxy, and every later script would see it.
+pub(super) unsafe extern "C-unwind" fn script_rawset(state: *mut ffi::lua_State) -> c_int {
+    ffi::luaL_checktype(state, 1, ffi::LUA_TTABLE);
+    ffi::luaL_checkany(state, 2);
+    ffi::luaL_checkany(state, 3);
+    ffi::lua_settop(state, 3);
+    ffi::lua_getfield(state, ffi::LUA_REGISTRYINDEX, READONLY_KEY.as_ptr());
+    let readonly = ffi::lua_istable(state, -1) != 0 && {
+        ffi::lua_pushvalue(state, 1);
+        ffi::lua_rawget(state, -2);
+        let marked = ffi::lua_toboolean(state, -1) != 0;
+        ffi::lua_pop(state, 1);
+        marked
+    };
+    ffi::lua_pop(state, 1);
+    if readonly {
+        // A plain message, raised from C: no script position in it, as in Redis.
+        ffi::lua_pushstring(state, c"Attempt to modify a readonly table".as_ptr());
+        ffi::lua_error(state);
+    }
+    ffi::lua_rawset(state, 1);
+    1
+}
+
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, ConnectionInfo, Engine, Reply};
+
+    #[test]
+    fn rawset_refuses_the_readonly_tables_and_nothing_leaks_to_the_next_script() {
+        let engine = Engine::open(Config::default()).expect("engine opens");
+        let mut client = engine.connect(ConnectionInfo::embedded("test"));
+        let mut eval = |body: &str| client.execute(&[b"EVAL", body.as_bytes(), b"1", b"good"]);
+        for target in ["_G", "redis", "string", "getmetatable('')"] {
+            let Reply::Error(line) = eval(&format!("rawset({target}, 'KEYS', {{'evil'}}) return 1")) else {
+                panic!("rawset on {target} went through")
+            };
+            assert!(line.starts_with("ERR Attempt to modify a readonly table script: "), "{line}");
+        }
+        assert_eq!(eval("local ok, e = pcall(rawset, _G, 'x', 1) return e"), Reply::bulk("Attempt to modify a readonly table"));
+        assert_eq!(eval("return KEYS[1]"), Reply::bulk("good"));
+        assert_eq!(eval("return rawset({}, 'a', 'b').a"), Reply::bulk("b"));
+        engine.shutdown();
+    }
+}

@@ -94,6 +94,69 @@ impl Tallies {
 }
 
 /// Settings read on every command, kept out of the config lock.
+/// One command's figures, executed and refused calls together.
+pub struct CommandView<'a> {
+    pub cmd: &'static Command,
+    pub calls: u64,
+    pub ns: u64,
+    pub rejected: u64,
+    pub failed: u64,
+    pub histogram: Option<&'a Histogram>,
+}
+
+impl CommandView<'_> {
+    pub fn usec(&self) -> u64 {
+        self.ns / 1000
+    }
+}
+
+/// Executed and refused calls' figures, read together.
+pub struct Combined<'a> {
+    calls: &'a Tallies,
+    refusals: &'a Tallies,
+}
+
+impl Combined<'_> {
+    /// Commands that were called or refused, by full name.
+    pub fn commands(&self) -> Vec<CommandView<'_>> {
+        let mut keys: Vec<usize> = self.calls.commands.keys().chain(self.refusals.commands.keys()).copied().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut out: Vec<CommandView<'_>> = keys
+            .into_iter()
+            .filter_map(|key| {
+                let ran = self.calls.commands.get(&key);
+                let refused = self.refusals.commands.get(&key);
+                let cmd = ran.or(refused)?.cmd;
+                Some(CommandView {
+                    cmd,
+                    calls: ran.map_or(0, |t| t.calls),
+                    ns: ran.map_or(0, |t| t.ns),
+                    rejected: refused.map_or(0, |t| t.rejected),
+                    failed: ran.map_or(0, |t| t.failed),
+                    histogram: ran.and_then(|t| t.histogram.as_deref()),
+                })
+            })
+            .filter(|v| v.calls + v.rejected + v.failed > 0)
+            .collect();
+        out.sort_by_key(|v| v.cmd.name);
+        out
+    }
+
+    /// Error replies by code, in name order.
+    pub fn errors(&self) -> BTreeMap<String, u64> {
+        let mut out = self.calls.errors.clone();
+        for (code, count) in &self.refusals.errors {
+            *out.entry(code.clone()).or_default() += count;
+        }
+        out
+    }
+
+    pub fn total_error_replies(&self) -> u64 {
+        self.calls.total_error_replies + self.refusals.total_error_replies
+    }
+}
+
 struct Settings {
     /// `slowlog-log-slower-than` in µs; negative disables the slow log.
     slowlog_slower_than_us: AtomicI64,
@@ -138,7 +201,9 @@ pub struct Rates {
 
 #[derive(Default)]
 pub struct Observer {
-    tallies: Mutex<Tallies>,
+    /// Calls refused before they ran, and errors no call accounts for. Executed calls are
+    /// tallied in the keyspace (`Keyspace::calls`), under the lock commands already hold.
+    refusals: Mutex<Tallies>,
     pub slowlog: Mutex<SlowLog>,
     pub latency: Mutex<LatencyMonitor>,
     pub monitors: Monitors,
@@ -170,10 +235,9 @@ impl Observer {
     /// Records one executed call of `cmd` that took `ns`; `error` is its error line, if it
     /// failed. Returns what the slow log and latency monitor should do about it, if anything.
     #[inline]
-    pub fn record_call(&self, cmd: &'static Command, ns: u64, error: Option<&str>) -> Option<SlowCall> {
+    pub fn record_call(&self, tallies: &mut Tallies, cmd: &'static Command, ns: u64, error: Option<&str>) -> Option<SlowCall> {
         let track = self.settings.latency_tracking.load(Ordering::Relaxed);
         {
-            let mut tallies = self.tallies.lock();
             tallies.total_calls += 1;
             let tally = tallies.tally(cmd);
             tally.calls += 1;
@@ -196,7 +260,7 @@ impl Observer {
 
     /// Records a call refused before it ran (arity, permissions, memory...), and its error.
     pub fn record_rejection(&self, cmd: Option<&'static Command>, error: &str) {
-        let mut tallies = self.tallies.lock();
+        let mut tallies = self.refusals.lock();
         if let Some(cmd) = cmd {
             tallies.tally(cmd).rejected += 1;
         }
@@ -205,7 +269,7 @@ impl Observer {
 
     /// Counts an error reply that no command tally accounts for.
     pub fn record_error(&self, error: &str) {
-        self.tallies.lock().count_error(error);
+        self.refusals.lock().count_error(error);
     }
 
     pub fn slowlog_max_len(&self) -> usize {
@@ -224,22 +288,23 @@ impl Observer {
         self.settings.percentiles.lock().clone()
     }
 
-    /// Reads the tallies under their lock.
-    pub fn with_tallies<T>(&self, f: impl FnOnce(&Tallies) -> T) -> T {
-        f(&self.tallies.lock())
+    /// Reads the figures of executed calls (`calls`, from the keyspace) together with those
+    /// of refused ones.
+    pub fn with_tallies<T>(&self, calls: &Tallies, f: impl FnOnce(&Combined<'_>) -> T) -> T {
+        let refusals = self.refusals.lock();
+        f(&Combined { calls, refusals: &refusals })
     }
 
     /// CONFIG RESETSTAT: command and error figures start over (the slow log and latency
     /// events stay, as in Redis).
     pub fn reset(&self) {
-        *self.tallies.lock() = Tallies::default();
+        *self.refusals.lock() = Tallies::default();
         self.samples.lock().clear();
         *self.rates.lock() = Rates::default();
     }
 
     /// Takes a throughput sample (the cron does, every tick) and updates the rates.
-    pub fn sample_rates(&self, now_ms: i64, input: u64, output: u64) {
-        let calls = self.tallies.lock().total_calls;
+    pub fn sample_rates(&self, now_ms: i64, calls: u64, input: u64, output: u64) {
         let mut samples = self.samples.lock();
         samples.push_back(RateSample { at_ms: now_ms, calls, input, output });
         if samples.len() > RATE_SAMPLES + 1 {
