@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Throughput of GET/SET/INCR from Node: Vermilion embedded vs ioredis-mock vs ioredis over
-// loopback (to a redis-server this script starts, and to Vermilion's own server).
+// Throughput from Node: Vermilion embedded vs ioredis-mock vs ioredis over loopback (to a
+// redis-server this script starts, and to Vermilion's own server), for GET/SET/INCR and for hash
+// and sorted-set commands on 1,024-member collections; sequential awaits and 100 in flight.
+// The floor of each command — the bare native call plus an await — is measured too.
 //
-//   node bench/node_bench.js [--seconds 0.5]
+//   node bench/node_bench.js [--seconds 0.5] [--only hget,zscore]
 //
 // Needs `npm install ./node` (which brings ioredis and ioredis-mock); redis-server on PATH is
 // optional (its column is left out without it).
@@ -17,17 +19,45 @@ const requireFromRoot = (name) => require(require.resolve(name, { paths: [root, 
 const vermilion = requireFromRoot('vermilion');
 const IORedis = requireFromRoot('ioredis');
 const RedisMock = requireFromRoot('ioredis-mock');
-const native = require(path.join(path.dirname(require.resolve('vermilion', { paths: [root] })), 'lib', 'native'));
+const libDir = path.join(path.dirname(require.resolve('vermilion', { paths: [root] })), 'lib');
+const native = require(path.join(libDir, 'native'));
+const { kHandle } = require(path.join(libDir, 'engine'));
 
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0.5;
 const IN_FLIGHT = 100;
 
+/** Members in the benchmark's hash and sorted set. */
+const COLLECTION_SIZE = 1024;
+const member = (i) => `member:${i & (COLLECTION_SIZE - 1)}`;
+
+/** Each benchmarked command: through a client, and as the bare native call (the floor). */
 const OPS = {
-  GET: (r, i) => r.get(`key:${i & 1023}`),
-  SET: (r, i) => r.set(`key:${i & 1023}`, 'value'),
-  INCR: (r) => r.incr('counter'),
+  GET: { run: (r, i) => r.get(`key:${i & 1023}`), native: (x, i) => x('get', [`key:${i & 1023}`], false) },
+  SET: { run: (r, i) => r.set(`key:${i & 1023}`, 'value'), native: (x, i) => x('set', [`key:${i & 1023}`, 'value'], false) },
+  INCR: { run: (r) => r.incr('counter'), native: (x) => x('incr', ['counter'], false) },
+  HGET: { run: (r, i) => r.hget('hash', member(i)), native: (x, i) => x('hget', ['hash', member(i)], false) },
+  HSET: { run: (r, i) => r.hset('hash', member(i), 'value'), native: (x, i) => x('hset', ['hash', member(i), 'value'], false) },
+  ZADD: { run: (r, i) => r.zadd('zset', i & 4095, member(i)), native: (x, i) => x('zadd', ['zset', i & 4095, member(i)], false) },
+  ZRANGE: {
+    run: (r, i) => r.zrange('zset', i & 1023, (i & 1023) + 9),
+    native: (x, i) => x('zrange', ['zset', i & 1023, (i & 1023) + 9], false),
+  },
+  ZSCORE: { run: (r, i) => r.zscore('zset', member(i)), native: (x, i) => x('zscore', ['zset', member(i)], false) },
 };
+
+/** Fills the hash and the sorted set every subject works on. */
+async function populate(client) {
+  const fields = [];
+  const scored = [];
+  for (let i = 0; i < COLLECTION_SIZE; i++) {
+    fields.push(member(i), `value:${i}`);
+    scored.push(i, member(i));
+  }
+  await client.del('hash', 'zset');
+  await client.hset('hash', ...fields);
+  await client.zadd('zset', ...scored);
+}
 
 /** Runs `step(i)` for about SECONDS after a warm-up; returns ns per operation. */
 async function measure(step, batch) {
@@ -102,12 +132,17 @@ async function main() {
     ['ioredis → vermilion server', new IORedis({ port: server.port, host: '127.0.0.1' })],
   ].filter(([, client]) => client);
 
+  for (const [, client] of subjects) await populate(client);
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].toUpperCase().split(',') : null;
   const rows = [];
   const floors = await measureFloors(subjects[0][1]);
+  const execute = embeddedExecutor(subjects[0][1]);
   for (const [opName, op] of Object.entries(OPS)) {
+    if (only && !only.includes(opName)) continue;
+    const floor = await measure((i) => op.native(execute, i), 1);
     for (const [mode, runner] of [['sequential', sequential], [`${IN_FLIGHT} in flight`, inFlight]]) {
-      const row = { op: opName, mode, ns: {} };
-      for (const [name, client] of subjects) row.ns[name] = await runner(client, op);
+      const row = { op: opName, mode, floor, ns: {} };
+      for (const [name, client] of subjects) row.ns[name] = await runner(client, op.run);
       rows.push(row);
     }
   }
@@ -118,8 +153,18 @@ async function main() {
   server.stop();
 }
 
+/** The embedded client's state (its native session and executor). */
+function embeddedState(embedded) {
+  return embedded[Object.getOwnPropertySymbols(embedded).find((s) => s.description === 'vermilion.embedded')];
+}
+
+/** A second session's executor on the same engine, for the bare native calls. */
+function embeddedExecutor(embedded) {
+  return native.sessionExecutor(native.connect(embedded.engine[kHandle]));
+}
+
 async function measureFloors(embedded) {
-  const { session, execute } = embedded[Object.getOwnPropertySymbols(embedded).find((s) => s.description === 'vermilion.embedded')];
+  const { session, execute } = embeddedState(embedded);
   const resolved = Promise.resolve(1);
   return {
     'await of a resolved promise': await measure(() => resolved, 1),
@@ -132,17 +177,22 @@ function print(names, rows, floors) {
   const opsPerSecond = (ns) => Math.round(1e9 / ns).toLocaleString('en-US');
   const [ours, mock, redis] = ['vermilion embedded', 'ioredis-mock', 'ioredis → redis-server'];
   console.log(`\nops/s (ns/op), ${SECONDS}s per cell, node ${process.version}\n`);
-  const header = ['op', 'mode', ...names, 'vs mock', 'vs redis'];
+  const ratio = (x) => (x >= 100 ? `${Math.round(x)}x` : `${x.toFixed(1)}x`);
+  const header = ['op', 'mode', ...names, 'vs mock', 'vs redis', 'floor ns', 'of floor'];
   const lines = rows.map((row) => [
     row.op,
     row.mode,
     ...names.map((name) => `${opsPerSecond(row.ns[name])} (${Math.round(row.ns[name])})`),
-    `${(row.ns[mock] / row.ns[ours]).toFixed(1)}x`,
-    row.ns[redis] ? `${(row.ns[redis] / row.ns[ours]).toFixed(1)}x` : '-',
+    ratio(row.ns[mock] / row.ns[ours]),
+    row.ns[redis] ? ratio(row.ns[redis] / row.ns[ours]) : '-',
+    Math.round(row.floor),
+    ratio(row.ns[ours] / row.floor),
   ]);
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+  console.log('\n"vs mock" and "vs redis": how many times faster the embedded client is; "of floor": its');
+  console.log('cost over the bare native call of the same command plus an await.');
   console.log('\nfloors (ns/op):');
   for (const [name, ns] of Object.entries(floors)) console.log(`  ${name}: ${Math.round(ns)}`);
 }

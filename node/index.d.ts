@@ -30,6 +30,14 @@ export interface EngineOptions {
 /** An in-process engine: the databases shared by its embedded clients and servers. */
 export declare class Engine {
   constructor(settings?: EngineSettings, options?: EngineOptions);
+  /**
+   * The engine called `name` in this process, opened on first use and kept until the process
+   * exits. The main thread and every `worker_threads` worker naming it share its data. The first
+   * caller's settings and clock open it; settings passed later are applied as `CONFIG SET` does.
+   */
+  static named(name: string, settings?: EngineSettings, options?: EngineOptions): Engine;
+  /** The name of an engine opened with `Engine.named`. */
+  readonly name?: string;
   /** An option's value as Redis prints it (`CONFIG GET`), or `null` for an unknown name. */
   config(name: string): string | null;
   /** Changes an option at run time, as `CONFIG SET` does. Throws for unknown or fixed options. */
@@ -41,17 +49,22 @@ export declare class Engine {
 }
 
 export interface RedisOptions extends IORedisOptions {
-  /** Run on this engine instead of a private one. Ignored by clients of a remote server. */
+  /** Run on this in-process engine (any address also given is ignored). */
   engine?: Engine;
+  /** Run on the in-process engine of this name (`Engine.named`). */
+  engineName?: string;
 }
 
 /**
- * An ioredis client. Without a port, host, path or URL it runs on an in-process engine
- * (a private one, or `options.engine`); with one, it connects over the network like ioredis.
+ * An ioredis client. With an `engine` or `engineName` option, or a `vermilion://` URL
+ * (`vermilion://` for a private engine, `vermilion://name?db=2&maxmemory=1mb` for a named one),
+ * it runs on an in-process engine; every other form (`new Redis()`, a port, a host, a
+ * `redis://` URL) connects over the network, exactly as ioredis does.
  */
 export declare class Redis extends IORedis {
   constructor(port: number, host: string, options: RedisOptions);
-  constructor(path: string, options: RedisOptions);
+  /** `url`: a `redis://`, `rediss://` or `vermilion://` URL, or a unix socket path. */
+  constructor(url: string, options: RedisOptions);
   constructor(port: number, options: RedisOptions);
   constructor(port: number, host: string);
   constructor(options: RedisOptions);

@@ -1,11 +1,15 @@
 'use strict';
 // An in-process Vermilion engine: the databases that embedded clients and servers share.
 
+const { isMainThread } = require('node:worker_threads');
 const native = require('./native');
 const { redisName, redisValue, toRedisSettings } = require('./settings');
 
 /** The native handle of an engine, kept off the public surface. */
 const kHandle = Symbol('vermilion.engine');
+
+/** This thread's wrappers of named engines, so that `Engine.named(n) === Engine.named(n)`. */
+const namedEngines = new Map();
 
 class Engine {
   /**
@@ -16,6 +20,25 @@ class Engine {
    */
   constructor(settings = {}, { manualClock } = {}) {
     this[kHandle] = native.openEngine(toRedisSettings(settings), manualClock);
+    openEngines.add(new WeakRef(this));
+  }
+
+  /**
+   * The engine called `name` in this process, opened on first use. Every thread (main and
+   * `worker_threads`) naming it gets the same data, for as long as the process runs. The first
+   * caller's settings and clock open it; settings given later are applied as `CONFIG SET` does.
+   */
+  static named(name, settings = {}, { manualClock } = {}) {
+    if (typeof name !== 'string' || name === '') throw new TypeError('vermilion: an engine name must be a non-empty string');
+    const handle = native.openNamedEngine(name, toRedisSettings(settings), manualClock);
+    let engine = namedEngines.get(name);
+    if (engine === undefined) {
+      engine = Object.create(Engine.prototype);
+      engine[kHandle] = handle;
+      Object.defineProperty(engine, 'name', { value: name, enumerable: true });
+      namedEngines.set(name, engine);
+    }
+    return engine;
   }
 
   /** The value of one option as Redis prints it, or `null` for unknown names. */
@@ -33,10 +56,34 @@ class Engine {
     return native.engineAdvanceTime(this[kHandle], ms);
   }
 
-  /** Stops background work (active expiry). Clients keep working; expired keys go lazily. */
+  /**
+   * Stops background work (active expiry) and settles the data: the final save when `dir` and
+   * save points are configured, the append-only file flushed. Clients keep working. Runs by
+   * itself when the process exits.
+   */
   close() {
     native.engineShutdown(this[kHandle]);
   }
 }
+
+// Engines still open at process exit are closed (and so saved when configured); weak
+// references, so the set never keeps an engine alive.
+const openEngines = new Set();
+process.on('exit', () => {
+  // Named engines outlive the threads that use them; the main thread settles them last.
+  if (isMainThread) {
+    for (const engine of namedEngines.values()) openEngines.add(new WeakRef(engine));
+  }
+  for (const ref of openEngines) {
+    const engine = ref.deref();
+    if (engine) {
+      try {
+        engine.close();
+      } catch {
+        // Exit goes on for the other engines.
+      }
+    }
+  }
+});
 
 module.exports = { Engine, kHandle };

@@ -9,7 +9,8 @@
 // behaviour stays the same either way.
 
 const { ReplyError } = require('redis-errors');
-const IORedis = require('ioredis');
+// By path: see the note in redis.js.
+const IORedis = require('ioredis/built/Redis').default;
 const { nodeify } = require('./nodeify');
 
 /** Commands whose arguments and replies ioredis leaves as they are (for plain arguments). */
@@ -17,7 +18,10 @@ const FAST_COMMANDS = [
   'get', 'set', 'setex', 'psetex', 'setnx', 'getset', 'getdel', 'getex', 'append', 'strlen',
   'incr', 'decr', 'incrby', 'decrby', 'incrbyfloat', 'mget', 'mset', 'msetnx',
   'del', 'unlink', 'exists', 'type', 'expire', 'pexpire', 'expireat', 'ttl', 'pttl', 'persist',
-  'hget', 'hset', 'hsetnx', 'hdel', 'hexists', 'hincrby', 'hlen', 'hmget',
+  'hget', 'hset', 'hsetnx', 'hdel', 'hexists', 'hincrby', 'hlen', 'hmget', 'hkeys', 'hvals', 'hstrlen',
+  'lpush', 'rpush', 'lpop', 'rpop', 'llen', 'lrange', 'lindex',
+  'sadd', 'srem', 'sismember', 'scard', 'smembers',
+  'zadd', 'zrem', 'zscore', 'zincrby', 'zcard', 'zrank', 'zrevrank', 'zrange', 'zrevrange', 'zrangebyscore', 'zcount',
 ];
 
 /** Whether ioredis would send `arg` unchanged (as `String(arg)` for numbers). */

@@ -5,14 +5,21 @@
 // reply transformers (`hgetall` → object), pipelines, transactions, scan streams, callbacks,
 // events. Only the transport changes: `sendCommand` runs the command on the engine right away, on
 // this thread, and settles the command's promise with the reply, with no socket and no RESP in
-// between. Given a port, host, socket path or URL instead, the client is plain ioredis.
+// between.
+//
+// Which one a client is follows from its arguments alone: an `engine` or `engineName` option, or
+// a `vermilion://` URL, selects an in-process engine; every other form (`new Redis()`, a port, a
+// host, a `redis://` URL) is plain ioredis, connecting over the network exactly as ioredis does.
 
-const IORedis = require('ioredis');
+// ioredis's modules are reached by path, not through the package's entry point, so that tests
+// replacing `ioredis` with this package (`jest.mock('ioredis', ...)`) do not replace our base.
+const IORedis = require('ioredis/built/Redis').default;
 const Command = require('ioredis/built/Command').default;
 const DataHandler = require('ioredis/built/DataHandler').default;
 const { ReplyError } = require('redis-errors');
 const native = require('./native');
 const { Engine, kHandle } = require('./engine');
+const { parseEngineUrl, isEngineUrl } = require('./url');
 const { nodeify } = require('./nodeify');
 const { installFastCommands, allowsFastCommands } = require('./fast-commands');
 
@@ -22,9 +29,7 @@ native.setReplyErrorClass(ReplyError);
 const CONNECTION_CLOSED = 'Connection is closed.';
 const ALREADY_CONNECTED = 'Redis is already connecting/connected';
 const SUBSCRIBER_MODE = 'Connection in subscriber mode, only subscriber commands may be used';
-
-/** Options that name a server to connect to rather than an engine. */
-const SERVER_OPTIONS = ['host', 'port', 'path', 'sentinels', 'Connector'];
+const MONITOR_MODE = "Connection is in monitoring mode, can't process commands.";
 
 /** Per-instance state of an embedded client; absent on a client of a remote server. */
 const kEmbedded = Symbol('vermilion.embedded');
@@ -33,23 +38,25 @@ const noop = () => {};
 
 class Redis extends IORedis {
   /**
-   * `new Redis()` opens a private engine; `new Redis({ engine })` joins a shared one; a port,
-   * URL, host, socket path or sentinels connect to a server over the network, as ioredis does.
+   * `new Redis({ engine })`, `new Redis({ engineName: 'cache' })` and
+   * `new Redis('vermilion://cache?db=2')` run on an in-process engine (`vermilion://` alone opens
+   * a private one). Every other form — `new Redis()`, `new Redis(port, host)`,
+   * `new Redis('redis://...')`, sentinels — is a network client, as in ioredis.
    */
   constructor(...args) {
-    const engine = engineOption(args) ?? (namesServer(args) ? undefined : new Engine());
-    if (!engine) {
+    const embedded = embeddedOptions(args);
+    if (!embedded) {
       super(...args);
       return;
     }
-    if (!(engine instanceof Engine)) throw new TypeError('vermilion: the `engine` option must be an Engine');
+    const { engine } = embedded;
     // ioredis would connect from inside its constructor, before this instance has its state;
     // it connects below instead, honouring the caller's `lazyConnect`.
-    const lazyConnect = args.some((arg) => isOptions(arg) && arg.lazyConnect);
-    super({ lazyConnect: true, engine }, ...args);
+    super({ ...embedded, lazyConnect: true });
+    const lazyConnect = Boolean(embedded.lazyConnect);
     this.options.lazyConnect = lazyConnect;
     this[kEmbedded] = {
-      engine, session: null, execute: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
+      engine, session: null, execute: null, socket: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
     };
     if (!lazyConnect) this.connect().catch(noop);
   }
@@ -86,6 +93,10 @@ class Redis extends IORedis {
       command.reject(new Error(CONNECTION_CLOSED));
       return command.promise;
     }
+    if (this.status === 'monitoring' && !Command.checkFlag('VALID_IN_MONITOR_MODE', command.name)) {
+      command.reject(new Error(MONITOR_MODE));
+      return command.promise;
+    }
     if (this.condition?.subscriber && !Command.checkFlag('VALID_IN_SUBSCRIBER_MODE', command.name)) {
       command.reject(new Error(SUBSCRIBER_MODE));
       return command.promise;
@@ -98,6 +109,11 @@ class Redis extends IORedis {
     if (this.condition?.subscriber || Command.checkFlag('ENTER_SUBSCRIBER_MODE', command.name)) {
       runAsSubscriber(this, state, command);
       return command.promise;
+    }
+    if (command.toWritable !== Command.prototype.toWritable) {
+      // A command that rewrites itself as it is written to a socket: ioredis's scripts send
+      // EVAL the first time on a connection and EVALSHA after. The session is their socket.
+      command.toWritable(state.socket);
     }
     const reply = state.execute(command.name, command.args, command.replyEncoding !== 'utf8');
     if (isThenable(reply)) {
@@ -209,6 +225,7 @@ function openSession(redis, state) {
   redis.setStatus('connecting');
   state.session = native.connect(state.engine[kHandle]);
   state.execute = native.sessionExecutor(state.session);
+  state.socket = {};
   redis.condition = {
     select: options.db,
     auth: options.username ? [options.username, options.password] : options.password,
@@ -232,7 +249,23 @@ function openSession(redis, state) {
     state.execute('client', ['setname', options.connectionName], false);
   }
   redis.setStatus('ready');
+  if (options.monitor) startMonitoring(redis, state);
   return Promise.resolve();
+}
+
+/**
+ * The connection `redis.monitor()` makes: it runs MONITOR and then only receives, each line
+ * going through ioredis's own parser of monitor output (its `monitor` events), as off a socket.
+ */
+function startMonitoring(redis, state) {
+  const reply = state.execute('monitor', [], false);
+  if (reply instanceof Error) {
+    process.nextTick(() => redis.emit('error', reply));
+    return;
+  }
+  listenForPushes(redis, state);
+  redis.setStatus('monitoring');
+  deliverPushes(redis, state);
 }
 
 /**
@@ -256,13 +289,38 @@ function isOptions(arg) {
   return arg !== null && typeof arg === 'object';
 }
 
-function engineOption(args) {
-  return args.find((arg) => isOptions(arg) && arg.engine !== undefined)?.engine;
+/**
+ * The options of an embedded client, with `engine` resolved, when the constructor's arguments
+ * select one (an `engine` or `engineName` option, or a `vermilion://` URL); `undefined` for a
+ * network client.
+ */
+function embeddedOptions(args) {
+  const url = args.find(isEngineUrl);
+  const objects = args.filter(isOptions);
+  const namesEngine = url !== undefined || objects.some((arg) => arg.engine !== undefined || arg.engineName !== undefined);
+  // A port, host, socket path, network URL or sentinels make a network client, as in ioredis;
+  // with none of them (`new Redis()`, `new Redis({ db: 1 })`) the client gets a private engine.
+  if (!namesEngine && namesServer(args)) return undefined;
+  const options = {};
+  // As ioredis reads its arguments: an earlier one wins over a later one.
+  for (const values of url === undefined ? objects : [parseEngineUrl(url), ...objects]) {
+    for (const [name, value] of Object.entries(values)) if (options[name] === undefined) options[name] = value;
+  }
+  if (options.engine === undefined) {
+    options.engine = options.engineName === undefined ? new Engine() : Engine.named(String(options.engineName));
+  }
+  if (!(options.engine instanceof Engine)) throw new TypeError('vermilion: the `engine` option must be an Engine');
+  return options;
 }
+
+/** Options that name a server to connect to rather than an engine. */
+const SERVER_OPTIONS = ['host', 'port', 'path', 'sentinels', 'Connector'];
 
 function namesServer(args) {
   return args.some(
-    (arg) => typeof arg === 'number' || typeof arg === 'string' || (isOptions(arg) && SERVER_OPTIONS.some((key) => arg[key] !== undefined)),
+    (arg) => typeof arg === 'number'
+      || (typeof arg === 'string' && !isEngineUrl(arg))
+      || (isOptions(arg) && SERVER_OPTIONS.some((key) => arg[key] !== undefined)),
   );
 }
 

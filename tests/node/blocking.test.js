@@ -2,7 +2,7 @@
 // Blocking commands on the embedded face: the promise settles later, the event loop keeps running.
 
 const { Redis, Engine } = require('vermilion');
-const { disconnectedAfterEach } = require('./support');
+const { PRIVATE, disconnectedAfterEach } = require('./support');
 
 /** A client that is disconnected after each test. */
 const client = disconnectedAfterEach(Redis);
@@ -33,7 +33,7 @@ test('BLPOP resolves when another client pushes, without blocking the event loop
 });
 
 test('BRPOP times out with null', async () => {
-  const r = client();
+  const r = client(PRIVATE);
   const started = Date.now();
   expect(await r.brpop('empty', 0.1)).toBeNull();
   expect(Date.now() - started).toBeGreaterThanOrEqual(90);
@@ -52,7 +52,7 @@ test('commands sent while blocked run after the blocking one, in order', async (
 });
 
 test('disconnecting a blocked client rejects its command', async () => {
-  const r = client();
+  const r = client(PRIVATE);
   const popped = r.blpop('never', 0);
   await blockedClients(client({ engine: r.engine }), 1);
   r.disconnect();

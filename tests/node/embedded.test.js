@@ -2,21 +2,21 @@
 // The embedded face: an ioredis-compatible client running commands on an in-process engine.
 
 const { Redis, Engine, ReplyError } = require('vermilion');
-const { disconnectedAfterEach, engineSupports, itWhen, once } = require('./support');
+const { PRIVATE, disconnectedAfterEach, engineSupports, itWhen, once } = require('./support');
 
 /** A client that is disconnected after each test. */
 const client = disconnectedAfterEach(Redis);
 
 describe('string and key commands', () => {
   test('set and get', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     expect(await r.set('k', 'v')).toBe('OK');
     expect(await r.get('k')).toBe('v');
     expect(await r.get('missing')).toBeNull();
   });
 
   test('numbers are sent as their decimal text', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.set('n', 41);
     expect(await r.incr('n')).toBe(42);
     expect(await r.incrby('n', -2)).toBe(40);
@@ -25,7 +25,7 @@ describe('string and key commands', () => {
   });
 
   test('mget, mset, del, exists', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     expect(await r.mset('a', '1', 'b', '2')).toBe('OK');
     expect(await r.mset({ c: '3' })).toBe('OK');
     expect(await r.mget('a', 'b', 'c', 'nope')).toEqual(['1', '2', '3', null]);
@@ -48,7 +48,7 @@ describe('string and key commands', () => {
   });
 
   test('keys, type, rename and scan', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.mset('user:1', 'a', 'user:2', 'b', 'other', 'c');
     expect((await r.keys('user:*')).sort()).toEqual(['user:1', 'user:2']);
     expect(await r.type('user:1')).toBe('string');
@@ -59,7 +59,7 @@ describe('string and key commands', () => {
   });
 
   test('scanStream walks every key', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     for (let i = 0; i < 50; i++) await r.set(`key:${i}`, i);
     const seen = new Set();
     for await (const batch of r.scanStream({ match: 'key:*', count: 7 })) batch.forEach((key) => seen.add(key));
@@ -69,7 +69,7 @@ describe('string and key commands', () => {
 
 describe('Buffer variants', () => {
   test('replies are Buffers, binary-safe both ways', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const bytes = Buffer.from([0, 255, 13, 10, 128]);
     expect(await r.set(Buffer.from('bin'), bytes)).toBe('OK');
     expect(await r.getBuffer('bin')).toEqual(bytes);
@@ -78,13 +78,13 @@ describe('Buffer variants', () => {
   });
 
   test('non-UTF-8 bytes read as strings decode like ioredis', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.set('bin', Buffer.from([0xff, 0x41]));
     expect(await r.get('bin')).toBe(Buffer.from([0xff, 0x41]).toString('utf8'));
   });
 
   test('call and callBuffer reach any command', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     expect(await r.call('SET', 'k', 'v')).toBe('OK');
     expect(await r.callBuffer('GET', 'k')).toEqual(Buffer.from('v'));
   });
@@ -103,6 +103,12 @@ describe('direct methods', () => {
       ['incrbyfloat', 'n', '1.5'], ['mset', 'a', 1, 'b', 2], ['mget', 'a', 'b', 'c'], ['mgetBuffer', 'a', 'c'],
       ['exists', 'a', 'b', 'c'], ['expire', 'a', 100], ['ttl', 'a'], ['persist', 'a'], ['type', 'a'],
       ['getdel', 'b'], ['del', 'a', 'b', 'k'], ['get'], ['hget', 'h', 'f'],
+      ['hset', 'h', 'f', 'v', 'g', 2], ['hkeys', 'h'], ['hvals', 'h'], ['hstrlen', 'h', 'f'], ['hmget', 'h', 'f', 'x'],
+      ['rpush', 'l', 'a', 'b', 'c'], ['lpop', 'l'], ['lrange', 'l', 0, -1], ['lindex', 'l', 1], ['llen', 'l'], ['lpop', 'l', 5],
+      ['sadd', 's', 'x', 'y'], ['sismember', 's', 'x'], ['scard', 's'], ['srem', 's', 'x'], ['smembers', 's'],
+      ['zadd', 'z', 1.5, 'a', 2, 'b'], ['zadd', 'z', 'XX', 'CH', 3, 'a'], ['zscore', 'z', 'a'], ['zincrby', 'z', 0.25, 'b'],
+      ['zrange', 'z', 0, -1, 'WITHSCORES'], ['zrevrange', 'z', 0, 0], ['zrangebyscore', 'z', '-inf', '+inf'], ['zrank', 'z', 'b'],
+      ['zrevrank', 'z', 'b'], ['zcount', 'z', 2, 3], ['zcard', 'z'], ['zrem', 'z', 'a'], ['zscore', 'z', 'nope'], ['zadd', 'h', 1, 'm'],
     ];
     const outcome = (promise) => promise.then((value) => ['ok', value], (error) => ['error', error.constructor.name, error.message]);
     for (const [method, ...args] of script) {
@@ -113,7 +119,7 @@ describe('direct methods', () => {
 
 describe('callbacks', () => {
   test('node-style callbacks receive the reply', (done) => {
-    const r = client();
+    const r = client(PRIVATE);
     r.set('k', 'v', (setError, ok) => {
       expect(setError).toBeNull();
       expect(ok).toBe('OK');
@@ -126,7 +132,7 @@ describe('callbacks', () => {
   });
 
   test('callbacks receive errors', (done) => {
-    const r = client();
+    const r = client(PRIVATE);
     r.set('k', 'v');
     r.incr('k', (error, value) => {
       expect(error).toBeInstanceOf(ReplyError);
@@ -138,13 +144,13 @@ describe('callbacks', () => {
 
 describe('pipelines and transactions', () => {
   test('pipeline results are [error, reply] pairs', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const results = await r.pipeline().set('a', 1).get('a').incr('a').exec();
     expect(results).toEqual([[null, 'OK'], [null, '1'], [null, 2]]);
   });
 
   test('a failing command fails only its own entry', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const results = await r.pipeline().set('s', 'x').incr('s').get('s').exec();
     expect(results[0]).toEqual([null, 'OK']);
     expect(results[1][0]).toBeInstanceOf(ReplyError);
@@ -153,20 +159,20 @@ describe('pipelines and transactions', () => {
   });
 
   test('batch form and Buffer variants in a pipeline', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const results = await r.pipeline([['set', 'a', 'b'], ['getBuffer', 'a']]).exec();
     expect(results).toEqual([[null, 'OK'], [null, Buffer.from('b')]]);
   });
 
   itWhen(engineSupports('multi'), 'the engine has no MULTI yet')('multi/exec returns the pipeline shape', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     expect(await r.multi().set('a', 1).incr('a').exec()).toEqual([[null, 'OK'], [null, 2]]);
   });
 });
 
 describe('errors', () => {
   test('error replies reject with ReplyError carrying the Redis message', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.set('k', 'v');
     const error = await r.incr('k').catch((e) => e);
     expect(error).toBeInstanceOf(ReplyError);
@@ -176,7 +182,7 @@ describe('errors', () => {
   });
 
   test('arity and unknown-command errors use Redis wording', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await expect(r.call('get')).rejects.toThrow("ERR wrong number of arguments for 'get' command");
     await expect(r.call('nosuchcommand', 'a')).rejects.toThrow(
       "ERR unknown command 'nosuchcommand', with args beginning with: 'a' ",
@@ -184,7 +190,7 @@ describe('errors', () => {
   });
 
   itWhen(engineSupports('lpush'), 'the engine has no list commands yet')('a wrong-type error is a WRONGTYPE ReplyError', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.lpush('list', 'x');
     const error = await r.get('list').catch((e) => e);
     expect(error).toBeInstanceOf(ReplyError);
@@ -194,8 +200,8 @@ describe('errors', () => {
 
 describe('databases and engines', () => {
   test('each new Redis() has its own private engine', async () => {
-    const a = client();
-    const b = client();
+    const a = client(PRIVATE);
+    const b = client(PRIVATE);
     await a.set('k', 'a');
     expect(await b.get('k')).toBeNull();
   });
@@ -214,7 +220,7 @@ describe('databases and engines', () => {
   });
 
   test('duplicate() shares the engine', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const copy = client.track(r.duplicate());
     await r.set('k', 'v');
     expect(await copy.get('k')).toBe('v');
@@ -245,7 +251,7 @@ describe('databases and engines', () => {
   });
 
   test('nested replies keep their shape', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const [info] = await r.command('info', 'get');
     expect(info[0]).toBe('get');
     expect(info[1]).toBe(2);
@@ -253,21 +259,21 @@ describe('databases and engines', () => {
   });
 
   itWhen(engineSupports('zadd'), 'the engine has no sorted sets yet')('doubles read as Redis prints them', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await r.zadd('z', 1.1, 'm');
     expect(await r.zscore('z', 'm')).toBe('1.1000000000000001');
     expect(await r.zincrby('z', 0.1, 'm')).toBe('1.2000000000000002');
   });
 
   test('after HELLO 3 replies keep the RESP2 shapes ioredis expects', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const hello = await r.call('hello', '3');
     expect(hello.slice(0, 4)).toEqual(['server', 'redis', 'version', expect.any(String)]);
     expect(await r.config('GET', 'databases')).toEqual(['databases', '16']);
   });
 
   test('embedded clients appear in CLIENT LIST with their name', async () => {
-    const r = client({ connectionName: 'worker-1' });
+    const r = client(PRIVATE, { connectionName: 'worker-1' });
     const list = await r.client('LIST');
     expect(list).toMatch(/addr=node:0 .*name=worker-1/);
     expect(await r.client('GETNAME')).toBe('worker-1');
@@ -276,7 +282,7 @@ describe('databases and engines', () => {
 
 describe('connection lifecycle', () => {
   test('ready, then close and end after quit', async () => {
-    const r = new Redis();
+    const r = new Redis(PRIVATE);
     const events = [];
     for (const event of ['connect', 'ready', 'close', 'end']) r.on(event, () => events.push(event));
     await once(r, 'ready');
@@ -289,7 +295,7 @@ describe('connection lifecycle', () => {
   });
 
   test('disconnect() ends the client', async () => {
-    const r = new Redis();
+    const r = new Redis(PRIVATE);
     const ended = once(r, 'end');
     r.disconnect();
     await ended;
@@ -297,7 +303,7 @@ describe('connection lifecycle', () => {
   });
 
   test('disconnect(true) reconnects with a new session on the same engine', async () => {
-    const r = client({ db: 3 });
+    const r = client(PRIVATE, { db: 3 });
     await once(r, 'ready');
     await r.set('k', 'v');
     const id = await r.client('ID');
@@ -311,14 +317,14 @@ describe('connection lifecycle', () => {
   });
 
   test('lazyConnect connects on the first command', async () => {
-    const r = client({ lazyConnect: true });
+    const r = client(PRIVATE, { lazyConnect: true });
     expect(r.status).toBe('wait');
     expect(await r.set('k', 'v')).toBe('OK');
     expect(r.status).toBe('ready');
   });
 
   test('connect() twice rejects as ioredis does', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     await expect(r.connect()).rejects.toThrow('Redis is already connecting/connected');
   });
 
@@ -334,7 +340,7 @@ describe('connection lifecycle', () => {
   });
 
   test('commands from before ready run in order', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     const first = r.set('k', '1');
     const second = r.incr('k');
     expect(await Promise.all([first, second])).toEqual(['OK', 2]);
@@ -354,7 +360,7 @@ describe('hashes', () => {
   const hashes = itWhen(engineSupports('hset'), 'the engine has no hash commands yet');
 
   hashes('hset and hget', async () => {
-    const r = client();
+    const r = client(PRIVATE);
     expect(await r.hset('h', 'f', 'v', 'g', 'w')).toBe(2);
     expect(await r.hget('h', 'f')).toBe('v');
     expect(await r.hset('h', { x: '1' })).toBe(1);

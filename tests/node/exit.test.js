@@ -25,7 +25,7 @@ test('exits after embedded clients quit', async () => {
   const code = await runScript(`
     const { Redis } = require(${JSON.stringify(vermilionPath)});
     (async () => {
-      const r = new Redis();
+      const r = new Redis('vermilion://');
       await r.set('k', 'v');
       if (await r.get('k') !== 'v') process.exit(2);
       await r.quit();

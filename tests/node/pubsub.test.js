@@ -5,7 +5,7 @@
 
 const IORedis = require('ioredis');
 const { Redis, Engine, Server } = require('vermilion');
-const { disconnectedAfterEach } = require('./support');
+const { PRIVATE, disconnectedAfterEach } = require('./support');
 
 const client = disconnectedAfterEach(Redis);
 
@@ -64,7 +64,7 @@ test('pattern and shard subscriptions', async () => {
 });
 
 test('a subscriber refuses other commands, as ioredis does, until it unsubscribes', async () => {
-  const sub = client();
+  const sub = client(PRIVATE);
   await sub.subscribe('a', 'b');
   await expect(sub.get('k')).rejects.toThrow('Connection in subscriber mode, only subscriber commands may be used');
   await expect(sub.set('k', 'v')).rejects.toThrow('subscriber mode');

@@ -6,6 +6,9 @@ const path = require('node:path');
 const native = require(path.join(path.dirname(require.resolve('vermilion')), 'lib', 'native'));
 const { Engine, kHandle } = require(path.join(path.dirname(require.resolve('vermilion')), 'lib', 'engine'));
 
+/** The URL of a fresh private engine: `new Redis(PRIVATE)`. */
+const PRIVATE = 'vermilion://';
+
 /**
  * Whether the engine knows `command`, asked synchronously so tests can be declared (or skipped)
  * accordingly while the engine's command set grows.
@@ -57,4 +60,4 @@ function disconnectedAfterEach(Redis) {
   return client;
 }
 
-module.exports = { disconnectedAfterEach, engineSupports, itWhen, onPath, once };
+module.exports = { PRIVATE, disconnectedAfterEach, engineSupports, itWhen, onPath, once };

@@ -5,7 +5,9 @@
 //! ring is answered on the JS thread by a callback that drains the mailbox, so the publisher
 //! never waits for JS and JS never blocks on anyone.
 
+use std::ffi::c_void;
 use std::ptr;
+use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::{Function, JsValue, Unknown};
@@ -17,24 +19,48 @@ use crate::reply::to_js;
 use crate::session::SharedSession;
 
 /// A thread-safe function that calls a JS callback (with no arguments) on the JS thread.
-struct Bell(sys::napi_threadsafe_function);
+///
+/// When its JS environment goes away (a worker thread exits with the client still subscribed),
+/// Node finalizes the function, and from then on it must not be touched. The finalizer clears
+/// the shared slot under its lock, and every use takes the same lock and checks the slot, so a
+/// ring from another thread never races the teardown.
+struct Bell(Arc<Mutex<Option<Tsfn>>>);
+
+/// A raw thread-safe function handle.
+struct Tsfn(sys::napi_threadsafe_function);
 
 // SAFETY: Node-API thread-safe functions are made to be called and released from any thread.
-unsafe impl Send for Bell {}
-unsafe impl Sync for Bell {}
+unsafe impl Send for Tsfn {}
 
 impl Bell {
     fn ring(&self) {
-        // Non-blocking with an unbounded queue: never waits; fails only once released.
-        unsafe { sys::napi_call_threadsafe_function(self.0, ptr::null_mut(), sys::ThreadsafeFunctionCallMode::nonblocking) };
+        if let Some(Tsfn(tsfn)) = &*lock(&self.0) {
+            // Non-blocking with an unbounded queue: never waits; fails only once released.
+            unsafe { sys::napi_call_threadsafe_function(*tsfn, ptr::null_mut(), sys::ThreadsafeFunctionCallMode::nonblocking) };
+        }
     }
 }
 
 impl Drop for Bell {
     fn drop(&mut self) {
-        // Lets the event loop end once nothing else keeps it alive, as a closed socket does.
-        unsafe { sys::napi_release_threadsafe_function(self.0, sys::ThreadsafeFunctionReleaseMode::release) };
+        // Node finalizes a released function later, on its loop, never inside this call, so
+        // holding the lock across it cannot deadlock with the finalizer.
+        if let Some(Tsfn(tsfn)) = lock(&self.0).take() {
+            // Lets the event loop end once nothing else keeps it alive, as a closed socket does.
+            unsafe { sys::napi_release_threadsafe_function(tsfn, sys::ThreadsafeFunctionReleaseMode::release) };
+        }
     }
+}
+
+fn lock(slot: &Mutex<Option<Tsfn>>) -> std::sync::MutexGuard<'_, Option<Tsfn>> {
+    slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Called by Node once the thread-safe function is gone (released, or its environment torn
+/// down); `data` is the bell's slot, handed over with `Arc::into_raw`.
+unsafe extern "C" fn forget_tsfn(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    let slot = Arc::from_raw(data.cast::<Mutex<Option<Tsfn>>>());
+    lock(&slot).take();
 }
 
 /// Calls `callback()` on the JS thread whenever messages arrive for the client; the callback
@@ -45,6 +71,8 @@ pub fn on_push(env: Env, session: &External<SharedSession>, callback: Function<'
     let Some(client) = session.client() else { return Ok(()) };
     let mut name = ptr::null_mut();
     let mut tsfn = ptr::null_mut();
+    let slot = Arc::new(Mutex::new(None));
+    let finalize_data = Arc::into_raw(Arc::clone(&slot)).cast_mut().cast::<c_void>();
     // SAFETY: `env` and `callback` are live values of this call; with no `call_js_cb`, Node calls
     // `callback` with no arguments.
     unsafe {
@@ -56,14 +84,16 @@ pub fn on_push(env: Env, session: &External<SharedSession>, callback: Function<'
             name,
             0,
             1,
-            ptr::null_mut(),
-            None,
+            finalize_data,
+            Some(forget_tsfn),
             ptr::null_mut(),
             None,
             &mut tsfn,
-        ))?;
+        ))
+        .inspect_err(|_| drop(Arc::from_raw(finalize_data.cast_const().cast::<Mutex<Option<Tsfn>>>())))?;
     }
-    let bell = Bell(tsfn);
+    *lock(&slot) = Some(Tsfn(tsfn));
+    let bell = Bell(slot);
     client.mailbox().set_waker(move || bell.ring());
     // Messages that arrived before the waker was set are announced now.
     if !client.mailbox().is_empty() {

@@ -102,6 +102,11 @@ fn resp2_double(value: f64) -> String {
     if value.is_infinite() {
         return if value > 0.0 { "inf" } else { "-inf" }.into();
     }
+    // Whole scores, the common case, print as their integer: `%.17g` writes every digit of an
+    // integer below 1e17 in fixed layout. Skips the scientific formatting below.
+    if value.fract() == 0.0 && value.abs() < 1e17 && !(value == 0.0 && value.is_sign_negative()) {
+        return (value as i64).to_string();
+    }
     // `{:.16e}` rounds like printf and yields the 17 significant digits and the exponent, from
     // which `%g` picks fixed or scientific layout and drops trailing zeros.
     let scientific = format!("{:.*e}", PRECISION - 1, value.abs());
@@ -153,6 +158,9 @@ mod tests {
             (1.1, "1.1000000000000001"),
             (1.5, "1.5"),
             (3.0, "3"),
+            (-42.0, "-42"),
+            (99_999_999_999_999_984.0, "99999999999999984"),
+            (1e17, "1e+17"),
             (0.1, "0.10000000000000001"),
             (1e-7, "9.9999999999999995e-08"),
             (2.5e300, "2.5000000000000001e+300"),

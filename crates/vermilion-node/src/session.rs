@@ -50,6 +50,16 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    /// A session dropped without `disconnect` (collected, or its worker thread gone) must not
+    /// leave a blocking call parked: the engine would hand it data no one will read.
+    fn drop(&mut self) {
+        if let Some(waiter) = self.blocked.take() {
+            waiter.cancel();
+        }
+    }
+}
+
 /// Connects a new embedded client (shown as `addr=node:0` in `CLIENT LIST`).
 #[napi]
 pub fn connect(engine: &External<Arc<Engine>>) -> External<SharedSession> {

@@ -22,3 +22,31 @@ async function usage(): Promise<void> {
 }
 
 void usage;
+
+import RedisMock = require('vermilion/mock');
+
+async function namedEngines(): Promise<void> {
+  const cache: Engine = Engine.named('cache', { maxmemory: '10mb' });
+  const name: string | undefined = cache.name;
+  const byName = new Redis({ engineName: 'cache', db: 1 });
+  const byUrl = new Redis('vermilion://cache?db=2', { keyPrefix: 'app:' });
+  await Promise.all([byName.quit(), byUrl.quit()]);
+  void name;
+}
+
+async function mock(): Promise<void> {
+  const redis = new RedisMock({ data: { name: 'ada', list: ['a'], tags: new Set(['x']), user: { id: '1' } }, manualClock: 0 });
+  const other = new RedisMock(6380, 'localhost');
+  const fromUrl = new RedisMock('redis://localhost:6381');
+  const advanced: boolean = redis.advanceTime(1000);
+  const copy: RedisMock = redis.duplicate({ db: 1 });
+  const engine: Engine = redis.engine;
+  const cluster = new RedisMock.Cluster([{ host: 'localhost', port: 7000 }]);
+  await cluster.get('k');
+  const value: string | null = await other.get('k');
+  const command = new RedisMock.Command('get', ['k']);
+  void [advanced, copy, engine, cluster, value, command, fromUrl, RedisMock.ReplyError, RedisMock.default, RedisMock.Redis];
+}
+
+void namedEngines;
+void mock;

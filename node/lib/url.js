@@ -1,0 +1,61 @@
+'use strict';
+// `vermilion://` URLs: which in-process engine a client runs on.
+//
+//   vermilion://                  a fresh private engine
+//   vermilion://cache             the engine named "cache" in this process (Engine.named)
+//   vermilion://cache?db=2&connectionName=worker&maxmemory=100mb&maxmemory-policy=allkeys-lru
+//   vermilion://user:secret@cache  AUTH as `user` with `secret`
+//
+// Query arguments that are ioredis options (`db`, `connectionName`, `keyPrefix`, ...) configure
+// the client, as they would in a `redis://` URL; `manualClock=<ms>` starts a private engine on a
+// manual clock; every other argument is an engine option under its Redis name.
+
+const { Engine } = require('./engine');
+
+const SCHEME = 'vermilion:';
+
+/** ioredis options a URL may carry, each with how to read it from text. */
+const CLIENT_OPTIONS = {
+  db: Number,
+  connectionName: String,
+  keyPrefix: String,
+  username: String,
+  password: String,
+  lazyConnect: (text) => text === 'true' || text === 'yes' || text === '1',
+  enableOfflineQueue: (text) => !(text === 'false' || text === 'no' || text === '0'),
+};
+
+function isEngineUrl(arg) {
+  return typeof arg === 'string' && arg.startsWith(SCHEME);
+}
+
+/**
+ * The client options a `vermilion://` URL stands for, `engine` included (opened if needed).
+ * Throws a TypeError for a URL that names a data directory, which this face does not open.
+ */
+function parseEngineUrl(text) {
+  const url = new URL(text);
+  const options = {};
+  const settings = {};
+  let manualClock;
+  for (const [name, value] of url.searchParams) {
+    if (name === 'manualClock') manualClock = Number(value);
+    else if (Object.hasOwn(CLIENT_OPTIONS, name)) options[name] = CLIENT_OPTIONS[name](value);
+    else settings[name] = value;
+  }
+  if (url.username) options.username = decodeURIComponent(url.username);
+  if (url.password) options.password = decodeURIComponent(url.password);
+  if (url.pathname !== '' && url.pathname !== '/') {
+    throw new TypeError(`vermilion: a vermilion:// URL names an engine, not a path: ${text}`);
+  }
+  // The host as written: a non-special URL scheme keeps its case.
+  const name = decodeURIComponent(url.host);
+  if (name === '') {
+    options.engine = new Engine(settings, { manualClock });
+  } else {
+    options.engine = Engine.named(name, settings, { manualClock });
+  }
+  return options;
+}
+
+module.exports = { isEngineUrl, parseEngineUrl };
