@@ -10,12 +10,9 @@
 // optional (its column is left out without it).
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
-const net = require('node:net');
 const path = require('node:path');
+const { root, requireFromRoot, startRedisServer } = require('./support');
 
-const root = path.resolve(__dirname, '..');
-const requireFromRoot = (name) => require(require.resolve(name, { paths: [root, path.join(root, 'node')] }));
 const vermilion = requireFromRoot('vermilion');
 const IORedis = requireFromRoot('ioredis');
 const RedisMock = requireFromRoot('ioredis-mock');
@@ -84,41 +81,6 @@ function inFlight(client, op) {
     for (let j = 0; j < IN_FLIGHT; j++) promises[j] = op(client, i + j);
     return Promise.all(promises);
   }, IN_FLIGHT);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
-/** Polls `check` until it resolves truthy or the deadline passes. */
-async function waitFor(check, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function startRedisServer() {
-  if (spawnSync('redis-server', ['--version']).error) return null;
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  // Refused connections are expected until the server is up.
-  client.on('error', () => {});
-  await waitFor(async () => (await client.ping()) === 'PONG', 'redis-server');
-  return { client, stop: () => child.kill() };
 }
 
 async function main() {

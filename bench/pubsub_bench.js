@@ -14,12 +14,8 @@
 // the redis-server row is left out when redis-server is not on PATH.
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
-const net = require('node:net');
-const path = require('node:path');
+const { requireFromRoot, startRedisServer } = require('./support');
 
-const root = path.resolve(__dirname, '..');
-const requireFromRoot = (name) => require(require.resolve(name, { paths: [root, path.join(root, 'node')] }));
 const vermilion = requireFromRoot('vermilion');
 const IORedis = requireFromRoot('ioredis');
 
@@ -31,31 +27,6 @@ const MESSAGES = arg('messages', 2000);
 const SUBSCRIBERS = arg('subscribers', 100);
 const WINDOW = 50;
 const CHANNEL = 'fanout';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
-async function startRedisServer() {
-  if (spawnSync('redis-server', ['--version']).error) return null;
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new IORedis({ port, host: '127.0.0.1', retryStrategy: () => 50 });
-  probe.on('error', () => {});
-  const deadline = Date.now() + 10_000;
-  while ((await probe.ping().catch(() => null)) !== 'PONG') {
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  probe.disconnect();
-  return { port, stop: () => child.kill() };
-}
 
 /**
  * Subscribes every client, publishes MESSAGES messages, and waits until each subscriber has

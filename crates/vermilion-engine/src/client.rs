@@ -182,11 +182,16 @@ impl ClientState {
     /// The state a parked call runs under when it is served: its client's identity, database and
     /// protocol, and nothing that only a live connection has.
     pub(crate) fn for_blocked_call(shared: &Arc<ClientShared>, db: usize, resp: u8, acl_user: Arc<AclUser>) -> Self {
+        ClientState { db, resp, authenticated: true, replaying: true, ..ClientState::fresh(Arc::clone(shared), acl_user) }
+    }
+
+    /// A connection's state as it opens: database 0, RESP2, the given user, nothing pending.
+    fn fresh(shared: Arc<ClientShared>, acl_user: Arc<AclUser>) -> Self {
         ClientState {
             id: shared.id,
-            db,
-            resp,
-            authenticated: true,
+            db: 0,
+            resp: 2,
+            authenticated: false,
             user: "default".into(),
             close_after_reply: false,
             multi: None,
@@ -197,9 +202,9 @@ impl ClientState {
             no_touch: false,
             no_evict: false,
             monitoring: false,
-            replaying: true,
+            replaying: false,
             durable_at: 0,
-            shared: Arc::clone(shared),
+            shared,
         }
     }
 
@@ -228,25 +233,7 @@ impl Client {
     pub(crate) fn new(engine: Arc<Engine>, shared: Arc<ClientShared>) -> Self {
         let authenticated = !engine.auth_required.load(Ordering::Relaxed);
         let acl_user = Arc::clone(engine.acl.read().default_user());
-        let state = ClientState {
-            id: shared.id,
-            db: 0,
-            resp: 2,
-            authenticated,
-            user: "default".into(),
-            close_after_reply: false,
-            multi: None,
-            watched: Vec::new(),
-            subscriptions: Subscriptions::default(),
-            tracking: None,
-            acl_user,
-            no_touch: false,
-            no_evict: false,
-            monitoring: false,
-            replaying: false,
-            durable_at: 0,
-            shared,
-        };
+        let state = ClientState { authenticated, ..ClientState::fresh(shared, acl_user) };
         Client { engine, state }
     }
 

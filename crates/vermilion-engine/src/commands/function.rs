@@ -34,13 +34,8 @@ pub static COMMANDS: &[Command] = &[
         .doc("7.0.0", FCALL_COMPLEXITY, "Invoke a function"),
     Command::new("fcall_ro", -3, Group::Scripting, fcall_ro).flags(FCALL_RO_FLAGS).acl(SCRIPTING).keys(FCALL_RO_KEYS)
         .doc("7.0.0", FCALL_COMPLEXITY, "Invoke a read-only function"),
-    {
-        let mut c = Command::container("function", Group::Scripting, FUNCTION);
-        c.since = "7.0.0";
-        c.complexity = "Depends on subcommand.";
-        c.summary = "A container for function commands";
-        c
-    },
+    Command::container("function", Group::Scripting, FUNCTION)
+        .doc("7.0.0", "Depends on subcommand.", "A container for function commands"),
 ];
 
 static FUNCTION: &[Command] = &[

@@ -43,13 +43,8 @@ pub static COMMANDS: &[Command] = &[
         .doc("7.0.0", EVAL_COMPLEXITY, "Executes a read-only server-side Lua script."),
     Command::new("evalsha_ro", -3, Group::Scripting, evalsha_ro).flags(EVAL_RO_FLAGS).acl(SCRIPTING).keys(EVALSHA_RO_KEYS)
         .doc("7.0.0", EVAL_COMPLEXITY, "Executes a read-only server-side Lua script by SHA1 digest."),
-    {
-        let mut c = Command::container("script", Group::Scripting, SCRIPT);
-        c.since = "2.6.0";
-        c.complexity = "Depends on subcommand.";
-        c.summary = "A container for Lua scripts management commands.";
-        c
-    },
+    Command::container("script", Group::Scripting, SCRIPT)
+        .doc("2.6.0", "Depends on subcommand.", "A container for Lua scripts management commands."),
 ];
 
 static SCRIPT: &[Command] = &[
