@@ -84,6 +84,21 @@ struct Connection<S> {
     killed: Arc<Notify>,
     /// Woken when a message (pub/sub, keyspace event) lands in the client's mailbox.
     pushed: Arc<Notify>,
+    /// Set once the client runs scripts: its batches then run off the async worker as a whole
+    /// (see `run_buffered_requests`).
+    runs_scripts: bool,
+}
+
+/// Where running the buffered requests without waiting stopped.
+enum Pause {
+    /// Every complete request ran.
+    Drained,
+    /// The output is large: write it before going on.
+    Flush,
+    /// A blocking command must wait.
+    Blocked(Waiter),
+    /// The connection ends once what is gathered is written.
+    Close(CloseReason),
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
@@ -95,7 +110,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let wake = Arc::clone(&pushed);
         client.mailbox().set_waker(move || wake.notify_one());
         let out = Vec::with_capacity(16 * 1024);
-        Connection { stream, client, server, decoder: RequestDecoder::new(), out, killed, pushed }
+        Connection { stream, client, server, decoder: RequestDecoder::new(), out, killed, pushed, runs_scripts: false }
     }
 
     async fn run(&mut self) -> CloseReason {
@@ -173,7 +188,46 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     /// Runs every complete request in the buffer, then writes their replies.
+    ///
+    /// A script may hold the engine for seconds, and a tokio worker stuck in one can hold up
+    /// every other connection (the I/O driver included), so other clients would never get their
+    /// BUSY replies. Script commands therefore run in `block_in_place`, which hands the worker's
+    /// duties to another thread; once a client runs scripts, its whole batch runs that way, so a
+    /// pipeline of EVALSHAs pays for one hand-off, not one per call.
     async fn run_buffered_requests(&mut self) -> Result<(), CloseReason> {
+        loop {
+            let pause = if self.runs_scripts {
+                tokio::task::block_in_place(|| self.run_ready(true))
+            } else {
+                self.run_ready(false)
+            };
+            match pause {
+                Pause::Drained => return self.flush().await,
+                Pause::Flush => self.flush().await?,
+                Pause::Blocked(waiter) => {
+                    let reply = self.wait_until_served(waiter).await?;
+                    if let Some(pause) = self.after_reply(reply) {
+                        match pause {
+                            Pause::Close(reason) => {
+                                self.flush().await?;
+                                return Err(reason);
+                            }
+                            _ => self.flush().await?,
+                        }
+                    }
+                }
+                Pause::Close(reason) => {
+                    self.flush().await?;
+                    return Err(reason);
+                }
+            }
+        }
+    }
+
+    /// Runs complete requests and encodes their replies until one must wait, the output needs
+    /// writing, the connection must close, or none is left. `off_worker`: already inside
+    /// `block_in_place`.
+    fn run_ready(&mut self, off_worker: bool) -> Pause {
         let max_bulk_len = self.server.settings.proto_max_bulk_len();
         loop {
             // Until it authenticates, a client gets Redis's tighter request limits; an AUTH earlier
@@ -181,45 +235,46 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             let limits = Limits { max_bulk_len, unauthenticated: self.client.requires_auth() };
             let outcome = match self.decoder.next_request(&limits) {
                 Ok(Some(request)) => request.with_argv(|argv| {
-                    if argv.first().is_some_and(|name| may_run_scripts(name)) {
-                        // A script may run for seconds: give this worker's other duties (the I/O
-                        // driver included) to another thread, so other clients get BUSY replies.
+                    if !off_worker && argv.first().is_some_and(|name| may_run_scripts(name)) {
+                        self.runs_scripts = true;
                         tokio::task::block_in_place(|| self.client.start(argv))
                     } else {
                         self.client.start(argv)
                     }
                 }),
-                Ok(None) => break,
+                Ok(None) => return Pause::Drained,
                 Err(error) => {
                     write_error(&error.reply_line(), &mut self.out);
-                    self.flush().await?;
-                    return Err(CloseReason::Protocol(error));
+                    return Pause::Close(CloseReason::Protocol(error));
                 }
             };
-            let reply = match outcome {
-                Outcome::Reply(reply) => reply,
-                Outcome::Blocked(waiter) => self.wait_until_served(waiter).await?,
-            };
-            if self.server.is_stopping() {
-                // SHUTDOWN gets no reply, like Redis, which exits first; earlier replies still go.
-                self.flush().await?;
-                return Err(CloseReason::ServerStopping);
-            }
-            // Messages the command itself caused (a PUBLISH to a channel this client listens to)
-            // go out before its reply, as in Redis.
-            self.encode_pushes_before_reply();
-            encode(&reply, self.client.resp(), &mut self.out);
-            // A client's invalidation of a key it changed itself follows the reply.
-            self.encode_pushes();
-            if self.client.should_close() {
-                self.flush().await?;
-                return Err(CloseReason::ClientDone);
-            }
-            if self.out.len() >= FLUSH_AT {
-                self.flush().await?;
+            match outcome {
+                Outcome::Reply(reply) => {
+                    if let Some(pause) = self.after_reply(reply) {
+                        return pause;
+                    }
+                }
+                Outcome::Blocked(waiter) => return Pause::Blocked(waiter),
             }
         }
-        self.flush().await
+    }
+
+    /// Encodes a reply (and the messages around it); says whether to stop for writing or closing.
+    fn after_reply(&mut self, reply: Reply) -> Option<Pause> {
+        if self.server.is_stopping() {
+            // SHUTDOWN gets no reply, like Redis, which exits first; earlier replies still go.
+            return Some(Pause::Close(CloseReason::ServerStopping));
+        }
+        // Messages the command itself caused (a PUBLISH to a channel this client listens to)
+        // go out before its reply, as in Redis.
+        self.encode_pushes_before_reply();
+        encode(&reply, self.client.resp(), &mut self.out);
+        // A client's invalidation of a key it changed itself follows the reply.
+        self.encode_pushes();
+        if self.client.should_close() {
+            return Some(Pause::Close(CloseReason::ClientDone));
+        }
+        (self.out.len() >= FLUSH_AT).then_some(Pause::Flush)
     }
 
     /// Waits for a blocked command (BLPOP and the like) to be served or to time out. As in Redis,
