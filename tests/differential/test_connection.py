@@ -93,3 +93,28 @@ def _without_7_2_lines(reply):
 ))
 def test_client_help(differ, script):
     differ.check(script)
+
+
+CLIENT_REPLY = cases(
+    case("client-reply-off-skip-on",
+         ["CLIENT", "REPLY", "OFF"], ["SET", "a", "1"], ["GET", "a"], ["CLIENT", "REPLY", "ON"], ["GET", "a"],
+         ["CLIENT", "REPLY", "SKIP"], ["GET", "a"], ["PING"], ["CLIENT", "REPLY", "MAYBE"],
+         ["COMMAND", "INFO", "client|reply"]),
+)
+
+
+@pytest.mark.parametrize("script", CLIENT_REPLY)
+def test_client_reply(servers, script):
+    """Replies that never come are compared as the stream the client reads: each step reads the
+    next frame that arrives, so a dropped reply shows up as the following one arriving early."""
+    from resp_client import encode_command
+
+    oracle, subject = servers
+    streams = []
+    for server in (oracle, subject):
+        server.ensure_running()
+        with server.connect() as conn:
+            conn._sock.sendall(b"".join(encode_command(step.argv) for step in script.steps))
+            frames = [conn._reader.read() for _ in range(5)]
+        streams.append(frames)
+    assert streams[0] == streams[1]

@@ -167,6 +167,10 @@ pub struct ClientState {
     pub(crate) acl_user: Arc<AclUser>,
     /// CLIENT NO-TOUCH: this client's reads leave keys' LRU/LFU data alone.
     pub(crate) no_touch: bool,
+    /// CLIENT REPLY: whether replies are sent.
+    pub(crate) reply_mode: ReplyMode,
+    /// Whether the reply of the command just run is to be dropped (CLIENT REPLY OFF / SKIP).
+    reply_suppressed: bool,
     /// CLIENT NO-EVICT (client eviction does not exist here; the flag is kept and shown).
     pub(crate) no_evict: bool,
     /// MONITOR: the client receives every command and may only leave (QUIT, RESET).
@@ -200,6 +204,8 @@ impl ClientState {
             tracking: None,
             acl_user,
             no_touch: false,
+            reply_mode: ReplyMode::On,
+            reply_suppressed: false,
             no_evict: false,
             monitoring: false,
             replaying: false,
@@ -221,6 +227,16 @@ impl ClientState {
     pub fn shared(&self) -> &Arc<ClientShared> {
         &self.shared
     }
+}
+
+/// CLIENT REPLY's modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReplyMode {
+    On,
+    Off,
+    /// Set by CLIENT REPLY SKIP: its own reply and the next command's are dropped.
+    SkipThis,
+    SkipNext,
 }
 
 /// One client session on an engine.
@@ -293,8 +309,32 @@ impl Client {
         }
     }
 
+    /// Whether the face must not send the reply of the command just run (CLIENT REPLY OFF or
+    /// SKIP). Only connections with a byte stream honour it, as in Redis; embedded callers
+    /// always get their reply.
+    pub fn reply_suppressed(&self) -> bool {
+        self.state.reply_suppressed
+    }
+
     /// Runs one command, or parks it if it is a blocking command that must wait.
     pub fn start(&mut self, argv: &[&[u8]]) -> Outcome {
+        let outcome = self.start_command(argv);
+        self.state.reply_suppressed = match self.state.reply_mode {
+            ReplyMode::On => false,
+            ReplyMode::Off => true,
+            ReplyMode::SkipThis => {
+                self.state.reply_mode = ReplyMode::SkipNext;
+                true
+            }
+            ReplyMode::SkipNext => {
+                self.state.reply_mode = ReplyMode::On;
+                true
+            }
+        };
+        outcome
+    }
+
+    fn start_command(&mut self, argv: &[&[u8]]) -> Outcome {
         let (cmd, first_arg) = match resolve(&self.engine, argv) {
             Ok(found) => found,
             Err(reply) => {

@@ -268,7 +268,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         // Messages the command itself caused (a PUBLISH to a channel this client listens to)
         // go out before its reply, as in Redis.
         self.encode_pushes_before_reply();
-        encode(&reply, self.client.resp(), &mut self.out);
+        if !self.client.reply_suppressed() {
+            encode(&reply, self.client.resp(), &mut self.out);
+        }
         // A client's invalidation of a key it changed itself follows the reply.
         self.encode_pushes();
         if self.client.should_close() {

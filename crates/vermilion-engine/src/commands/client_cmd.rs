@@ -41,6 +41,8 @@ static CLIENT: &[Command] = &[
         .doc("7.0.0", "O(1)", "Sets the client eviction mode of the connection."),
     Command::new("client|no-touch", 3, Group::Connection, no_touch).flags(SELF).acl(CONN)
         .doc("7.2.0", "O(1)", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."),
+    Command::new("client|reply", 3, Group::Connection, reply).flags(SELF).acl(CONN)
+        .doc("3.2.0", "O(1)", "Instructs the server whether to reply to commands."),
     Command::new("client|setinfo", 4, Group::Connection, setinfo).flags(SELF).acl(CONN)
         .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc("7.2.0", "O(1)", "Sets information specific to the client or connection."),
@@ -76,6 +78,18 @@ fn no_evict(ctx: &mut Ctx) -> CmdResult {
 /// CLIENT NO-TOUCH ON|OFF — this client's commands leave keys' LRU/LFU data alone.
 fn no_touch(ctx: &mut Ctx) -> CmdResult {
     ctx.client.no_touch = on_off(ctx)?;
+    Ok(Reply::OK)
+}
+
+/// CLIENT REPLY ON|OFF|SKIP
+fn reply(ctx: &mut Ctx) -> CmdResult {
+    use crate::client::ReplyMode;
+    ctx.client.reply_mode = match ctx.args.keyword()?.as_slice() {
+        b"ON" => ReplyMode::On,
+        b"OFF" => ReplyMode::Off,
+        b"SKIP" => ReplyMode::SkipThis,
+        _ => return Err(errors::SYNTAX),
+    };
     Ok(Reply::OK)
 }
 
