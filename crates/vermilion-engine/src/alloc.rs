@@ -22,32 +22,53 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let ptr = System.alloc(layout);
         if !ptr.is_null() {
-            ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+            ALLOCATED.fetch_add(block_size(ptr, layout.size()), Ordering::Relaxed);
         }
         ptr
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        ALLOCATED.fetch_sub(block_size(ptr, layout.size()), Ordering::Relaxed);
         System.dealloc(ptr, layout);
-        ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let ptr = System.alloc_zeroed(layout);
         if !ptr.is_null() {
-            ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+            ALLOCATED.fetch_add(block_size(ptr, layout.size()), Ordering::Relaxed);
         }
         ptr
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let old = block_size(ptr, layout.size());
         let new = System.realloc(ptr, layout, new_size);
         if !new.is_null() {
             INSTALLED.store(true, Ordering::Relaxed);
-            ALLOCATED.fetch_add(new_size, Ordering::Relaxed);
-            ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
+            ALLOCATED.fetch_add(block_size(new, new_size), Ordering::Relaxed);
+            ALLOCATED.fetch_sub(old, Ordering::Relaxed);
         }
         new
+    }
+}
+
+/// What a block really takes: the allocator's usable size (its size class, as Redis counts with
+/// `zmalloc_size`) plus the word of bookkeeping glibc keeps before each block, so `used_memory`
+/// follows the process's real growth instead of the bytes asked for.
+#[inline]
+unsafe fn block_size(ptr: *mut u8, requested: usize) -> usize {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_usable_size(ptr: *mut std::ffi::c_void) -> usize;
+        }
+        let _ = requested;
+        malloc_usable_size(ptr.cast()) + std::mem::size_of::<usize>()
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = ptr;
+        requested
     }
 }
 
