@@ -33,6 +33,9 @@ fn engine_with(policy: &str) -> (Arc<Engine>, Client) {
     let mut config = Config::default();
     config.set("maxmemory-policy", policy).unwrap();
     config.set("maxmemory-samples", "10").unwrap();
+    // No time budget: each round evicts all it needs at once, whatever the machine's load (the
+    // budgeted rounds leave the rest to the background tick, which a test would have to wait for).
+    config.set("maxmemory-eviction-tenacity", "100").unwrap();
     let engine = Engine::open_with_clock(config, Clock::manual(1_700_000_000_000)).unwrap();
     let client = engine.connect(ConnectionInfo::embedded("test"));
     (engine, client)
@@ -83,7 +86,8 @@ fn shrinking_maxmemory_evicts_down_to_it() {
     let before = used_memory(&mut c);
     let limit = before - 400 * 1024;
     assert_eq!(run(&mut c, &format!("CONFIG SET maxmemory {limit}")), ok());
-    assert!(used_memory(&mut c) <= limit, "still over the limit after CONFIG SET");
+    // INFO itself allocates its reply while measuring: allow it a few pages.
+    assert!(used_memory(&mut c) <= limit + 16 * 1024, "still over the limit after CONFIG SET");
     let evicted = stat(&mut c, "evicted_keys");
     assert!((300..1000).contains(&evicted), "evicted {evicted} keys");
     assert_eq!(run(&mut c, "DBSIZE"), int(1000 - evicted as i64));
