@@ -514,7 +514,9 @@ fn object_refcount(ctx: &mut Ctx) -> CmdResult {
 
 /// OBJECT IDLETIME key
 fn object_idletime(ctx: &mut Ctx) -> CmdResult {
-    let now = ctx.now();
+    // Access times are stamped from the cached clock (Redis's LRU clock): read idle time on the
+    // same clock, or a second boundary between the two readings adds a second.
+    let now = ctx.engine.coarse_ms();
     let Some(idle) = object_entry(ctx)?.map(|e| e.idle_seconds(now)) else {
         return Ok(Reply::Null);
     };
