@@ -1,5 +1,6 @@
 //! `vermilion-server`: a Redis-compatible server process, started like redis-server.
 
+mod check_rdb;
 mod logging;
 mod options;
 mod process;
@@ -31,6 +32,11 @@ fn main() -> ExitCode {
         Ok(Invocation::Help) => {
             print!("{}", options::usage(program));
             ExitCode::SUCCESS
+        }
+        Ok(Invocation::CheckRdb(path)) => {
+            let (report, sound) = check_rdb::check(&path);
+            print!("{report}");
+            if sound { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Ok(Invocation::Run(start)) => run(&start),
         Err(error) => {

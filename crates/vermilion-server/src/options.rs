@@ -18,6 +18,8 @@ use vermilion_engine::Config;
 pub enum Invocation {
     Version,
     Help,
+    /// `--check-rdb FILE`: report on an RDB file and exit.
+    CheckRdb(PathBuf),
     Run(StartOptions),
 }
 
@@ -56,6 +58,7 @@ pub fn usage(program: &str) -> String {
        {program} - (read config from stdin)
        {program} -v or --version
        {program} -h or --help
+       {program} --check-rdb <file.rdb>   (report on an RDB file, as redis-check-rdb)
 
 Options are configuration directives with Redis's names, e.g. --port 7777.
 
@@ -78,6 +81,12 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, UsageError> {
     match args.first().map(String::as_str) {
         Some("-v" | "--version") => return Ok(Invocation::Version),
         Some("-h" | "--help") => return Ok(Invocation::Help),
+        Some("--check-rdb") => {
+            return match args {
+                [_, file] => Ok(Invocation::CheckRdb(PathBuf::from(file))),
+                _ => Err(UsageError("--check-rdb takes one argument: the RDB file to check".into())),
+            }
+        }
         Some(first) if !first.starts_with('-') => {
             options.config_file = Some(PathBuf::from(first));
             rest = &args[1..];
