@@ -1,23 +1,10 @@
 //! Nanoseconds per `Client::execute` for the hottest commands: the floor every face builds on.
 //! Run with `cargo bench -p vermilion-engine`.
 
-use std::time::Instant;
+mod support;
 
+use support::measure;
 use vermilion_engine::{Client, Config, ConnectionInfo, Engine};
-
-fn measure(label: &str, iterations: u32, mut f: impl FnMut(u32)) {
-    // Best of five rounds, so a stray scheduler hiccup does not set the figure.
-    let best = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            for i in 0..iterations {
-                f(i);
-            }
-            start.elapsed().as_nanos() as f64 / f64::from(iterations)
-        })
-        .fold(f64::INFINITY, f64::min);
-    println!("{label:<28} {best:>8.1} ns/op");
-}
 
 fn main() {
     let engine = Engine::open(Config::default()).expect("engine opens");

@@ -3,28 +3,10 @@
 //! client, the watchdog, the error handler, reply conversion).
 //! Run with `cargo bench -p vermilion-engine --bench scripting [-- <label substring>]`.
 
-use std::time::Instant;
+mod support;
 
+use support::measure;
 use vermilion_engine::{Client, Config, ConnectionInfo, Engine, Reply};
-
-fn measure(label: &str, iterations: u32, mut f: impl FnMut(u32)) {
-    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
-        if !label.to_lowercase().contains(&filter.to_lowercase()) {
-            return;
-        }
-    }
-    // Best of five rounds, so a stray scheduler hiccup does not set the figure.
-    let best = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            for i in 0..iterations {
-                f(i);
-            }
-            start.elapsed().as_nanos() as f64 / f64::from(iterations)
-        })
-        .fold(f64::INFINITY, f64::min);
-    println!("{label:<40} {best:>8.1} ns/op");
-}
 
 /// Loads `body` with SCRIPT LOAD and returns its SHA1.
 fn load(client: &mut Client, body: &str) -> Vec<u8> {

@@ -338,10 +338,6 @@ impl Client {
         let (cmd, first_arg) = match resolve(&self.engine, argv) {
             Ok(found) => found,
             Err(reply) => {
-                // A command refused while queueing dooms the transaction (EXECABORT).
-                if let Some(multi) = &mut self.state.multi {
-                    multi.failed = true;
-                }
                 // A known command with the wrong arity counts as a refused call of it.
                 let named = argv.first().and_then(|name| self.engine.lookup_command(name));
                 let known = named.map(|cmd| commands::resolve_subcommand(cmd, argv).0);
@@ -370,38 +366,24 @@ impl Client {
             return self.rejected(Some(cmd), subscriber_context_error(cmd));
         }
         if let Some(busy) = scripting::busy::refusal(&self.engine, cmd) {
-            // Refused like a command that fails to queue: the transaction is doomed.
-            if let Some(multi) = &mut self.state.multi {
-                multi.failed = true;
-            }
             return self.rejected(Some(cmd), busy);
         }
         if !cmd.has(flag::NO_AUTH) {
             if let Err(denial) = acl::check(&self.state.acl_user, cmd, argv) {
                 let context = if self.state.multi.is_some() { acl::LogContext::Multi } else { acl::LogContext::TopLevel };
                 log_denial(&self.engine, &self.state, denial, context, cmd, argv);
-                if let Some(multi) = &mut self.state.multi {
-                    multi.failed = true;
-                }
                 return self.rejected(Some(cmd), acl::denial_error(denial, cmd));
             }
         }
         if let Some(refusal) = crate::persist::Persistence::write_refusal(&self.engine, cmd) {
             // MISCONF: the last background save failed and `stop-writes-on-bgsave-error` is on.
-            if let Some(multi) = &mut self.state.multi {
-                multi.failed = true;
-            }
+            self.doom_transaction();
             return Outcome::Reply(refusal);
         }
         if self.engine.eviction.maxmemory() > 0 {
             match self.refused_for_memory(cmd) {
                 Ok(false) => {}
-                Ok(true) => {
-                    if let Some(multi) = &mut self.state.multi {
-                        multi.failed = true;
-                    }
-                    return self.rejected(Some(cmd), errors::OOM);
-                }
+                Ok(true) => return self.rejected(Some(cmd), errors::OOM),
                 Err(busy) => return self.rejected(Some(cmd), busy),
             }
         }
@@ -457,11 +439,20 @@ impl Client {
 
 impl Client {
     /// Answers a command refused before it ran, counting it (`rejected_calls`, `errorstats`).
-    fn rejected(&self, cmd: Option<&'static Command>, reply: Reply) -> Outcome {
+    /// Refused while queueing, it dooms the transaction (EXECABORT), as in Redis.
+    fn rejected(&mut self, cmd: Option<&'static Command>, reply: Reply) -> Outcome {
+        self.doom_transaction();
         if let Some(line) = reply.as_error() {
             self.engine.observer.record_rejection(cmd, line);
         }
         Outcome::Reply(reply)
+    }
+
+    /// Marks an open transaction as failed: its EXEC answers EXECABORT.
+    fn doom_transaction(&mut self) {
+        if let Some(multi) = &mut self.state.multi {
+            multi.failed = true;
+        }
     }
 
     /// Whether the client is in MONITOR mode.

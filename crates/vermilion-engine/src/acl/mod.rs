@@ -194,8 +194,8 @@ pub fn check(user: &AclUser, cmd: &Command, argv: &[&[u8]]) -> Result<(), Denial
     if !rules.all_channels {
         if let Some((first, all, patterns)) = rules::channel_arguments(cmd) {
             let last = if all { argv.len() } else { (first + 1).min(argv.len()) };
-            for position in first..last {
-                if !rules.may_use_channel(argv[position], patterns) {
+            for (position, channel) in argv.iter().enumerate().take(last).skip(first) {
+                if !rules.may_use_channel(channel, patterns) {
                     return Err(Denial::Channel(position));
                 }
             }

@@ -4,8 +4,8 @@
 //! Libraries live in the scripting state next to EVAL's script cache; FLUSHALL leaves them, as
 //! in Redis. A function runs inside the FCALL handler, under the keyspace lock like a script.
 
-use super::scripting::with_scripting_state;
-use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
+use super::scripting::{script_keys, with_scripting_state, ASSUME_RO, ASSUME_RW};
+use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::{help_reply, Ctx};
 use crate::reply::Reply;
 use crate::scripting::functions::{self, RestorePolicy, ENGINE_NAME, LOAD_TIMEOUT};
@@ -19,15 +19,8 @@ const FCALL_COMPLEXITY: &str = "Depends on the function that is executed.";
 const ALL_SHARDS_ALL_SUCCEEDED: &[&str] = &["request_policy:all_shards", "response_policy:all_succeeded"];
 
 /// `numkeys` and the keys after it, as for EVAL.
-const fn function_keys(flags: u16, notes: &'static str) -> KeySpec {
-    KeySpec { flags, begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 }, notes }
-}
-const FCALL_KEYS: &[KeySpec] = &[function_keys(
-    key::RW | key::ACCESS | key::UPDATE,
-    "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
-)];
-const FCALL_RO_KEYS: &[KeySpec] =
-    &[function_keys(key::RO | key::ACCESS, "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS")];
+const FCALL_KEYS: &[KeySpec] = &[script_keys(key::RW | key::ACCESS | key::UPDATE, ASSUME_RW)];
+const FCALL_RO_KEYS: &[KeySpec] = &[script_keys(key::RO | key::ACCESS, ASSUME_RO)];
 
 pub static COMMANDS: &[Command] = &[
     Command::new("fcall", -3, Group::Scripting, fcall).flags(FCALL_FLAGS).acl(SCRIPTING).keys(FCALL_KEYS)

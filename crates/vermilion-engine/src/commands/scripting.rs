@@ -19,19 +19,17 @@ const EVAL_RO_FLAGS: u32 = EVAL_FLAGS | flag::READONLY;
 const SCRIPTING: u32 = acl::SCRIPTING;
 const EVAL_COMPLEXITY: &str = "Depends on the script that is executed.";
 
+/// Key-spec notes of scripts and functions, whose keys may be used any way.
+pub(super) const ASSUME_RW: &str = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+pub(super) const ASSUME_RO: &str = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
+
 /// `numkeys` and the keys after it; a script may touch any of them, any way.
-const fn script_keys(flags: u16, notes: &'static str) -> KeySpec {
+pub(super) const fn script_keys(flags: u16, notes: &'static str) -> KeySpec {
     KeySpec { flags, begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 }, notes }
 }
-const EVAL_KEYS: &[KeySpec] = &[script_keys(
-    key::RW | key::ACCESS | key::UPDATE,
-    "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
-)];
+const EVAL_KEYS: &[KeySpec] = &[script_keys(key::RW | key::ACCESS | key::UPDATE, ASSUME_RW)];
 const EVALSHA_KEYS: &[KeySpec] = &[script_keys(key::RW | key::ACCESS | key::UPDATE, "")];
-const EVAL_RO_KEYS: &[KeySpec] = &[script_keys(
-    key::RO | key::ACCESS,
-    "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
-)];
+const EVAL_RO_KEYS: &[KeySpec] = &[script_keys(key::RO | key::ACCESS, ASSUME_RO)];
 const EVALSHA_RO_KEYS: &[KeySpec] = &[script_keys(key::RO | key::ACCESS, "")];
 
 pub static COMMANDS: &[Command] = &[
