@@ -1,4 +1,5 @@
-//! A counting global allocator, so `used_memory` reports what is really allocated.
+//! A counting global allocator — mimalloc for small blocks, the system allocator for large
+//! ones — so `used_memory` reports what is really allocated.
 //!
 //! The engine is a library and cannot choose the process's allocator; each face that owns its
 //! binary (the server, the Python and Node extensions) installs it:
@@ -11,16 +12,36 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use mimalloc::MiMalloc;
+
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
-/// The system allocator, counting live bytes.
+/// Blocks up to this size come from mimalloc, larger ones from the system allocator.
+///
+/// A keyspace is millions of small blocks: glibc adds an 8-byte header to each and rounds to 16
+/// bytes, where mimalloc has no header and size classes 8 bytes apart up to 64 (a key
+/// `key:0000001` holding 32 bytes took 120 bytes with glibc, 96 with mimalloc). Large blocks —
+/// a big list's deque, a hash table's buckets — grow by doubling; glibc maps them on their own
+/// pages, grows them in place with `mremap` and gives them back at once when freed, where
+/// mimalloc copied and kept the old pages (a 1M-element list took 1.5x its size).
+const LARGE_BLOCK: usize = 64 * 1024;
+
+/// The allocator that owns blocks of `size` bytes: a pure function of the size, so `dealloc`
+/// and `realloc` (which are given the block's layout) always return a block to its owner.
+#[inline]
+fn is_large(size: usize) -> bool {
+    size > LARGE_BLOCK
+}
+
+/// The process's allocator for Vermilion's faces, counting live bytes.
 pub struct Counting;
 
-// SAFETY: forwards every call to the system allocator unchanged; only counts sizes.
+// SAFETY: every block is allocated and freed by the same underlying allocator (chosen by its
+// size, see `is_large`); a realloc across the boundary moves the bytes to a new block.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc(layout);
+        let ptr = if is_large(layout.size()) { System.alloc(layout) } else { MiMalloc.alloc(layout) };
         if !ptr.is_null() {
             ALLOCATED.fetch_add(block_size(ptr, layout.size()), Ordering::Relaxed);
         }
@@ -29,11 +50,15 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         ALLOCATED.fetch_sub(block_size(ptr, layout.size()), Ordering::Relaxed);
-        System.dealloc(ptr, layout);
+        if is_large(layout.size()) {
+            System.dealloc(ptr, layout);
+        } else {
+            MiMalloc.dealloc(ptr, layout);
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc_zeroed(layout);
+        let ptr = if is_large(layout.size()) { System.alloc_zeroed(layout) } else { MiMalloc.alloc_zeroed(layout) };
         if !ptr.is_null() {
             ALLOCATED.fetch_add(block_size(ptr, layout.size()), Ordering::Relaxed);
         }
@@ -42,7 +67,24 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let old = block_size(ptr, layout.size());
-        let new = System.realloc(ptr, layout, new_size);
+        let new = match (is_large(layout.size()), is_large(new_size)) {
+            (false, false) => MiMalloc.realloc(ptr, layout, new_size),
+            (true, true) => System.realloc(ptr, layout, new_size),
+            _ => {
+                // SAFETY: the caller guarantees `new_size`, with the old alignment, is a valid layout.
+                let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                let new = if is_large(new_size) { System.alloc(new_layout) } else { MiMalloc.alloc(new_layout) };
+                if !new.is_null() {
+                    std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                    if is_large(layout.size()) {
+                        System.dealloc(ptr, layout);
+                    } else {
+                        MiMalloc.dealloc(ptr, layout);
+                    }
+                }
+                new
+            }
+        };
         if !new.is_null() {
             INSTALLED.store(true, Ordering::Relaxed);
             ALLOCATED.fetch_add(block_size(new, new_size), Ordering::Relaxed);
@@ -52,29 +94,33 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-/// What a block really takes: the allocator's usable size (its size class, as Redis counts with
-/// `zmalloc_size`) plus the word of bookkeeping glibc keeps before each block, so `used_memory`
-/// follows the process's real growth instead of the bytes asked for.
+/// What a block really takes — its size class, as Redis counts with `zmalloc_size` — so
+/// `used_memory` follows the process's real growth instead of the bytes asked for.
 #[inline]
-unsafe fn block_size(ptr: *mut u8, requested: usize) -> usize {
+unsafe fn block_size(ptr: *mut u8, size: usize) -> usize {
+    if !is_large(size) {
+        return MiMalloc.usable_size(ptr);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {
             fn malloc_usable_size(ptr: *mut std::ffi::c_void) -> usize;
         }
-        let _ = requested;
+        // glibc keeps a word of bookkeeping before each block.
         malloc_usable_size(ptr.cast()) + std::mem::size_of::<usize>()
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     {
         let _ = ptr;
-        requested
+        size
     }
 }
 
-/// Gives free heap pages back to the operating system (glibc's `malloc_trim`), as MEMORY PURGE
-/// asks; elsewhere there is nothing to do.
+/// Gives free pages back to the operating system, as MEMORY PURGE asks: mimalloc's, and glibc's
+/// heap (`malloc_trim`).
 pub fn release_free_memory() {
+    // SAFETY: a forced collection only walks the allocator's own structures.
+    unsafe { libmimalloc_sys::mi_collect(true) };
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {

@@ -67,7 +67,7 @@ enum Sizing {
 fn bits_for_write<'c>(ctx: &'c mut Ctx, key: &[u8], max_bit: u64) -> Result<(&'c mut Vec<u8>, Sizing), Reply> {
     let needed = (max_bit >> 3) as usize + 1;
     if ctx.write_string(key)?.is_none() {
-        ctx.store(key, Value::String(StringValue::Raw(vec![0; needed])), false);
+        ctx.store(key, Value::String(StringValue::raw(vec![0; needed])), false);
         let bytes = ctx.write_string(key)?.expect("just stored").make_raw();
         return Ok((bytes, Sizing::Created));
     }
@@ -359,7 +359,7 @@ fn bitop(ctx: &mut Ctx) -> CmdResult {
         }
         return Ok(Reply::Integer(0));
     }
-    ctx.store(dest, Value::String(StringValue::Raw(op.apply(&sources, len))), false);
+    ctx.store(dest, Value::String(StringValue::raw(op.apply(&sources, len))), false);
     ctx.notify(class::STRING, "set", dest);
     Ok(Reply::Integer(len as i64))
 }

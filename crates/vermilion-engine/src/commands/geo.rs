@@ -195,7 +195,7 @@ fn geoadd(ctx: &mut Ctx) -> CmdResult {
     } else if !xx {
         let mut zset = ZSetValue::new();
         add_all(&mut zset);
-        ctx.insert_absent(key, Value::ZSet(zset));
+        ctx.insert_absent(key, Value::ZSet(Box::new(zset)));
     }
     ctx.ks.dirty += (added + updated) as u64;
     // GEOADD is ZADD underneath, and publishes as ZADD does.
@@ -592,7 +592,7 @@ fn store_members(ctx: &mut Ctx, form: Form, key: &[u8], members: Vec<(Vec<u8>, f
             ctx.notify(class::GENERIC, "del", key);
         }
     } else {
-        ctx.store(key, Value::ZSet(ZSetValue::from_members(members)), false);
+        ctx.store(key, Value::ZSet(Box::new(ZSetValue::from_members(members))), false);
         ctx.ks.dirty += stored as u64 - 1;
         let event = if form.is_search() { "geosearchstore" } else { "georadiusstore" };
         ctx.notify(class::ZSET, event, key);

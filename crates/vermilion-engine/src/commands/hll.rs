@@ -38,8 +38,8 @@ fn corrupt(_: hll::Corrupt) -> Reply {
 /// The bytes of a string that passes Redis's HLL checks (`isHLLObjectOrReply`): integer-encoded
 /// strings never do.
 fn hll_bytes(value: &StringValue) -> Result<&[u8], Reply> {
-    match value {
-        StringValue::Embstr(bytes) | StringValue::Raw(bytes) if hll::encoding(bytes).is_some() => Ok(bytes),
+    match value.stored_text() {
+        Some(bytes) if hll::encoding(bytes).is_some() => Ok(bytes),
         _ => Err(NOT_AN_HLL),
     }
 }
@@ -56,7 +56,7 @@ fn pfadd(ctx: &mut Ctx) -> CmdResult {
     let elements = ctx.args.rest();
     let created = ctx.write_string(key)?.is_none();
     if created {
-        ctx.store(key, Value::String(StringValue::Raw(hll::new())), false);
+        ctx.store(key, Value::String(StringValue::raw(hll::new())), false);
     }
     let bytes = hll_bytes_mut(ctx.write_string(key)?.expect("exists now"))?;
     let mut updated = 0;
@@ -120,7 +120,7 @@ fn pfmerge(ctx: &mut Ctx) -> CmdResult {
     let (union, any_dense) = union_registers(ctx, keys)?;
     let created = ctx.write_string(dest)?.is_none();
     if created {
-        ctx.store(dest, Value::String(StringValue::Raw(hll::new())), false);
+        ctx.store(dest, Value::String(StringValue::raw(hll::new())), false);
     }
     let bytes = ctx.write_string(dest)?.expect("exists now").make_raw();
     // A dense input makes a dense result likely: convert once rather than register by register.

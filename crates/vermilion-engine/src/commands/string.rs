@@ -363,7 +363,7 @@ fn setrange(ctx: &mut Ctx) -> CmdResult {
     }
     check_string_length(ctx, offset + value.len() as u64)?;
     if !exists {
-        ctx.store(key, Value::String(StringValue::Raw(Vec::new())), false);
+        ctx.store(key, Value::String(StringValue::raw(Vec::new())), false);
     }
     let bytes = ctx.write_string(key)?.expect("exists now").make_raw();
     let offset = offset as usize;
@@ -429,7 +429,7 @@ fn incrbyfloat(ctx: &mut Ctx) -> CmdResult {
         FloatIncrError::NanOrInfinity => Reply::err("ERR increment would produce NaN or Infinity"),
     })?;
     // Redis stores the text as a plain string, never as an integer encoding.
-    let value = if text.len() <= 44 { StringValue::Embstr(text.clone()) } else { StringValue::Raw(text.clone()) };
+    let value = StringValue::text(text.clone());
     match ctx.write_string(key)? {
         Some(s) => {
             *s = value;

@@ -501,5 +501,5 @@ fn zset_value(members: Vec<(Vec<u8>, f64)>) -> Decoded<Value> {
         return Err(BadData);
     }
     drop(seen);
-    Ok(Value::ZSet(ZSetValue::from_members(members)))
+    Ok(Value::ZSet(Box::new(ZSetValue::from_members(members))))
 }

@@ -24,7 +24,7 @@ pub enum Value {
     List(Box<ListValue>),
     Hash(Box<HashValue>),
     Set(Box<SetValue>),
-    ZSet(ZSetValue),
+    ZSet(Box<ZSetValue>),
     Stream(Box<StreamValue>),
 }
 

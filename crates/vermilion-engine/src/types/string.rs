@@ -9,14 +9,18 @@ const INT_MAX_CHARS: usize = 20;
 
 /// A string value. The encoding mirrors Redis's so `OBJECT ENCODING` answers the same, and
 /// integer strings cost eight bytes.
+///
+/// Two words and a tag (24 bytes, and so is every [`Value`](super::Value)): a short string is an
+/// exact-size boxed slice, and only strings edited in place carry a growable buffer, behind a
+/// box of its own. Each key's entry holds its value inline, so this size is paid once per key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StringValue {
     /// A string that is the canonical decimal form of an `i64`.
     Int(i64),
     /// A short string as created by SET and friends.
-    Embstr(Vec<u8>),
+    Embstr(Box<[u8]>),
     /// A long string, or one modified in place (APPEND, SETRANGE, SETBIT).
-    Raw(Vec<u8>),
+    Raw(Box<Vec<u8>>),
 }
 
 impl StringValue {
@@ -27,11 +31,21 @@ impl StringValue {
                 return StringValue::Int(n);
             }
         }
+        Self::text(bytes)
+    }
+
+    /// A string kept as text even if it reads as an integer (INCRBYFLOAT's results).
+    pub fn text(bytes: Vec<u8>) -> Self {
         if bytes.len() <= EMBSTR_MAX_LEN {
-            StringValue::Embstr(bytes)
+            StringValue::Embstr(bytes.into_boxed_slice())
         } else {
-            StringValue::Raw(bytes)
+            Self::raw(bytes)
         }
+    }
+
+    /// A string with a growable buffer, for values built to be edited (bitmaps, HyperLogLogs).
+    pub fn raw(bytes: Vec<u8>) -> Self {
+        StringValue::Raw(Box::new(bytes))
     }
 
     pub fn encoding_name(&self) -> &'static str {
@@ -46,7 +60,8 @@ impl StringValue {
     pub fn to_vec(&self) -> Vec<u8> {
         match self {
             StringValue::Int(n) => format_i64(*n).into_bytes(),
-            StringValue::Embstr(b) | StringValue::Raw(b) => b.clone(),
+            StringValue::Embstr(b) => b.to_vec(),
+            StringValue::Raw(b) => b.to_vec(),
         }
     }
 
@@ -54,14 +69,25 @@ impl StringValue {
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
         match self {
             StringValue::Int(n) => f(itoa::Buffer::new().format(*n).as_bytes()),
-            StringValue::Embstr(b) | StringValue::Raw(b) => f(b),
+            StringValue::Embstr(b) => f(b),
+            StringValue::Raw(b) => f(b),
+        }
+    }
+
+    /// The stored bytes of a text-encoded string; `None` for an integer.
+    pub fn stored_text(&self) -> Option<&[u8]> {
+        match self {
+            StringValue::Int(_) => None,
+            StringValue::Embstr(b) => Some(b),
+            StringValue::Raw(b) => Some(b),
         }
     }
 
     pub fn len(&self) -> usize {
         match self {
             StringValue::Int(n) => itoa::Buffer::new().format(*n).len(),
-            StringValue::Embstr(b) | StringValue::Raw(b) => b.len(),
+            StringValue::Embstr(b) => b.len(),
+            StringValue::Raw(b) => b.len(),
         }
     }
 
@@ -73,14 +99,15 @@ impl StringValue {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             StringValue::Int(n) => Some(*n),
-            StringValue::Embstr(b) | StringValue::Raw(b) => parse_i64(b),
+            StringValue::Embstr(b) => parse_i64(b),
+            StringValue::Raw(b) => parse_i64(b),
         }
     }
 
     /// Mutable bytes for in-place edits; the value becomes `raw`, as in Redis.
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
         if !matches!(self, StringValue::Raw(_)) {
-            *self = StringValue::Raw(self.to_vec());
+            *self = Self::raw(self.to_vec());
         }
         match self {
             StringValue::Raw(b) => b,
@@ -103,6 +130,12 @@ mod tests {
         assert_eq!(StringValue::from_bytes(vec![b'a'; 45]).encoding_name(), "raw");
         let mut v = StringValue::from_bytes(b"12".to_vec());
         v.make_raw().push(b'3');
-        assert_eq!(v, StringValue::Raw(b"123".to_vec()));
+        assert_eq!(v, StringValue::raw(b"123".to_vec()));
+    }
+
+    #[test]
+    fn every_value_is_three_words() {
+        assert_eq!(std::mem::size_of::<StringValue>(), 24);
+        assert_eq!(std::mem::size_of::<super::super::Value>(), 24);
     }
 }

@@ -29,7 +29,7 @@ pub(super) fn update_zset<T>(
     let mut zset = ZSetValue::new();
     let out = change(&mut zset);
     if !zset.is_empty() {
-        ctx.insert_absent(key, Value::ZSet(zset));
+        ctx.insert_absent(key, Value::ZSet(Box::new(zset)));
         if let Some(event) = event(&out) {
             ctx.notify(class::ZSET, event, key);
         }
@@ -47,7 +47,7 @@ pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], members: Vec<(Vec<u8>, f64
             ctx.notify(class::GENERIC, "del", dst);
         }
     } else {
-        ctx.store(dst, Value::ZSet(ZSetValue::from_members(members)), false);
+        ctx.store(dst, Value::ZSet(Box::new(ZSetValue::from_members(members))), false);
         ctx.notify(class::ZSET, event, dst);
     }
     Ok(Reply::Integer(len))
