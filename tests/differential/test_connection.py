@@ -86,10 +86,7 @@ def _without_7_2_lines(reply):
 
 
 @pytest.mark.parametrize("script", cases(
-    # CLIENT HELP lists only the subcommands Vermilion has; TRACKING, CACHING, PAUSE, REPLY,
-    # UNBLOCK, NO-EVICT... arrive with client-side caching and the server operations work.
-    case("client-help", Step(["CLIENT", "HELP"], view=_without_7_2_lines, note="7.2 additions ignored"),
-         marks=(pytest.mark.xfail(reason="CLIENT subcommands still missing", strict=True),)),
+    case("client-help", Step(["CLIENT", "HELP"], view=_without_7_2_lines, note="7.2 additions ignored")),
 ))
 def test_client_help(differ, script):
     differ.check(script)

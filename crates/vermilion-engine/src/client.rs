@@ -19,6 +19,9 @@ use crate::tracking::ClientTracking;
 use crate::reply::{errors, Reply};
 use crate::scripting::{self, busy::KeyspaceAccess};
 
+mod pause;
+pub(crate) use pause::release_postponed;
+
 /// How a client is connected, for `CLIENT LIST` and `INFO clients`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientKind {
@@ -179,6 +182,8 @@ pub struct ClientState {
     pub(crate) replaying: bool,
     /// The AOF offset that must be durable before the reply goes out (`appendfsync always`).
     pub(crate) durable_at: u64,
+    /// The face waits for `durable_at` itself (see [`Client::defer_durability`]).
+    pub(crate) defers_durability: bool,
     pub(crate) shared: Arc<ClientShared>,
 }
 
@@ -210,6 +215,7 @@ impl ClientState {
             monitoring: false,
             replaying: false,
             durable_at: 0,
+            defers_durability: false,
             shared,
         }
     }
@@ -243,6 +249,20 @@ pub(crate) enum ReplyMode {
 pub struct Client {
     engine: Arc<Engine>,
     state: ClientState,
+}
+
+/// Replies held back until the append-only log is durable up to an offset.
+pub struct DurabilityWait {
+    engine: Arc<Engine>,
+    offset: u64,
+}
+
+impl DurabilityWait {
+    /// Blocks until the log is on disk up to the offset (fsyncing it, or joining an fsync under
+    /// way for other clients).
+    pub fn wait(self) {
+        self.engine.aof.wait_durable(self.offset);
+    }
 }
 
 impl Client {
@@ -316,6 +336,21 @@ impl Client {
         self.state.reply_suppressed
     }
 
+    /// Lets the face hold back replies until they are durable instead of waiting in
+    /// [`Client::start`] (`appendfsync always`): a connection runs a whole pipelined batch, then
+    /// waits once, off its thread, for [`Client::take_durability_wait`] before writing the
+    /// replies, so concurrent clients share one fsync as in Redis.
+    pub fn defer_durability(&mut self) {
+        self.state.defers_durability = true;
+    }
+
+    /// With [`Client::defer_durability`]: the log offset the replies given since the last call
+    /// must wait for, if any, and a handle on the log to wait with.
+    pub fn take_durability_wait(&mut self) -> Option<DurabilityWait> {
+        let offset = std::mem::take(&mut self.state.durable_at);
+        (offset > 0).then(|| DurabilityWait { engine: Arc::clone(&self.engine), offset })
+    }
+
     /// Runs one command, or parks it if it is a blocking command that must wait.
     pub fn start(&mut self, argv: &[&[u8]]) -> Outcome {
         let outcome = self.start_command(argv);
@@ -362,6 +397,9 @@ impl Client {
         let shared = &self.state.shared;
         shared.last_interaction_ms.store(self.engine.coarse_ms(), Ordering::Relaxed);
         shared.last_command.store(cmd as *const Command as *mut Command, Ordering::Relaxed);
+        if self.state.multi.is_some() && cmd.has(flag::NO_MULTI) {
+            return self.rejected(Some(cmd), Reply::err("ERR Command not allowed inside a transaction"));
+        }
         if self.state.resp == 2 && self.state.subscriptions.any() && !allowed_in_subscriber_mode(cmd) {
             return self.rejected(Some(cmd), subscriber_context_error(cmd));
         }
@@ -387,6 +425,14 @@ impl Client {
                 Err(busy) => return self.rejected(Some(cmd), busy),
             }
         }
+        if self.engine.loading.is_loading() && !cmd.has(flag::LOADING) {
+            return self.rejected(Some(cmd), Reply::err(crate::persist::rdb_load::LOADING_ERROR));
+        }
+        if blocking::any_engine_paused() {
+            if let Some(postponed) = self.postpone_if_paused(cmd, first_arg, argv) {
+                return postponed;
+            }
+        }
         if let Some(multi) = &mut self.state.multi {
             if !tx::runs_inside_multi(cmd) {
                 multi.queue(cmd, first_arg, argv);
@@ -410,11 +456,10 @@ impl Client {
         if !ks.blocked.is_empty() {
             serve_blocked(engine, &mut ks, engine.clock.now_ms());
         }
-        let durable_at = std::mem::take(&mut self.state.durable_at);
-        if durable_at > 0 && block.is_none() {
+        if self.state.durable_at > 0 && block.is_none() && !self.state.defers_durability {
             // `appendfsync always`: the reply waits for the records to be on disk.
             drop(ks);
-            engine.aof.wait_durable(durable_at);
+            engine.aof.wait_durable(std::mem::take(&mut self.state.durable_at));
             return Outcome::Reply(reply);
         }
         match block {
@@ -496,7 +541,8 @@ pub(crate) fn serve_blocked(engine: &Engine, ks: &mut Keyspace, now: i64) {
             // Permissions were checked when the call was made; serving it is the same command.
             let user = Arc::clone(engine.acl.read().default_user());
             let mut state = ClientState::for_blocked_call(&call.shared, call.db, call.resp, user);
-            let argv: Vec<&[u8]> = call.argv.iter().map(Vec::as_slice).collect();
+            let argv = call.argv();
+            let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
             let (reply, again) = run_locked(engine, &mut state, ks, call.cmd, &argv, call.first_arg, Some(now), true);
             // A key that now holds another type serves nobody: the call keeps waiting, as in Redis.
             if again.is_none() && reply != errors::WRONGTYPE {

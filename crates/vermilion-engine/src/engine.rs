@@ -93,6 +93,8 @@ pub struct Engine {
     background: Mutex<Option<JoinHandle<()>>>,
     /// RDB files: loading, saving, save points.
     pub(crate) persistence: crate::persist::Persistence,
+    /// The load of the data at open, while it is under way (commands then answer `-LOADING`).
+    pub(crate) loading: crate::persist::rdb_load::LoadProgress,
     /// The append-only file, when `appendonly yes`.
     pub(crate) aof: crate::persist::aof::Aof,
     /// Command names changed by `rename-command`, if any.
@@ -147,6 +149,36 @@ impl Engine {
 
     /// Opens an engine on the given clock (a manual clock makes expiry deterministic in tests).
     pub fn open_with_clock(config: Config, clock: Clock) -> Result<Arc<Engine>, EngineError> {
+        let engine = Engine::build(config, clock)?;
+        crate::persist::Persistence::open(&engine).map_err(EngineError::Persistence)?;
+        engine.start_background()?;
+        Ok(engine)
+    }
+
+    /// Opens an engine at once and loads its data (RDB or AOF) on a thread of its own, as a
+    /// server does: it listens from the start, and commands without the `loading` flag answer
+    /// `-LOADING` until the data is in. The data directory is locked before this returns.
+    /// [`Loading::wait`] tells how the load ended; after a failed load the engine keeps
+    /// refusing commands (its data is incomplete).
+    pub fn open_loading(config: Config) -> Result<(Arc<Engine>, Loading), EngineError> {
+        let engine = Engine::build(config, Clock::System)?;
+        crate::persist::Persistence::claim_data_dir(&engine).map_err(EngineError::Persistence)?;
+        engine.loading.begin(engine.now_ms());
+        let loader = Arc::clone(&engine);
+        let thread = std::thread::Builder::new().name("vermilion-load".into()).spawn(move || {
+            crate::persist::Persistence::load_data(&loader).map_err(EngineError::Persistence)?;
+            loader.loading.end();
+            // An engine shut down while it loaded stays without background work.
+            match *loader.stop.stopped.lock() {
+                true => Ok(()),
+                false => loader.start_background(),
+            }
+        })?;
+        Ok((engine, Loading { thread }))
+    }
+
+    /// The engine with empty databases, its persistence not opened yet.
+    fn build(config: Config, clock: Clock) -> Result<Arc<Engine>, EngineError> {
         if config.databases == 0 {
             return Err(EngineError::InvalidConfig("databases must be at least 1".into()));
         }
@@ -179,16 +211,26 @@ impl Engine {
             stop: Arc::new(StopSignal::default()),
             background: Mutex::new(None),
             persistence: crate::persist::Persistence::new(started_ms),
+            loading: Default::default(),
             aof: Default::default(),
             renamed_commands: RenamedCommands::new(&config_renames),
             shutdown_listeners: Mutex::new(Vec::new()),
             next_listener_id: AtomicU64::new(1),
         });
         engine.keyspace.lock().eviction = Arc::clone(&engine.eviction);
-        crate::persist::Persistence::open(&engine).map_err(EngineError::Persistence)?;
-        let handle = spawn_background(Arc::downgrade(&engine), Arc::clone(&engine.stop))?;
-        *engine.background.lock() = Some(handle);
         Ok(engine)
+    }
+
+    /// Starts the background work (expiry, save points, AOF fsync...) once the data is in.
+    fn start_background(self: &Arc<Self>) -> Result<(), EngineError> {
+        let handle = spawn_background(Arc::downgrade(self), Arc::clone(&self.stop))?;
+        *self.background.lock() = Some(handle);
+        Ok(())
+    }
+
+    /// Whether the data is still loading (see [`Engine::open_loading`]).
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_loading()
     }
 
     /// Starts a client session: one connection of any face.
@@ -369,6 +411,23 @@ impl Drop for Engine {
         *self.stop.stopped.lock() = true;
         self.stop.wake.notify_all();
         crate::persist::Persistence::close(self);
+    }
+}
+
+/// The load of an engine opened by [`Engine::open_loading`].
+pub struct Loading {
+    thread: JoinHandle<Result<(), EngineError>>,
+}
+
+impl Loading {
+    /// Waits for the load to end: `Ok` once the data is in and the engine serves every command.
+    pub fn wait(self) -> Result<(), EngineError> {
+        self.thread.join().unwrap_or_else(|_| Err(EngineError::Persistence("The load of the data failed unexpectedly".into())))
+    }
+
+    /// Whether the load has ended (successfully or not).
+    pub fn is_finished(&self) -> bool {
+        self.thread.is_finished()
     }
 }
 

@@ -208,7 +208,8 @@ pub fn perform_evictions(engine: &crate::engine::Engine, ks: &mut Keyspace, now_
     let used = || crate::info::used_memory() as u64;
     let settings = std::sync::Arc::clone(&ks.eviction);
     let limit = settings.maxmemory();
-    if limit == 0 || used() <= limit {
+    // Nothing is evicted during CLIENT PAUSE (nor is anything refused for memory), as in Redis.
+    if limit == 0 || used() <= limit || ks.blocked.writes_paused(now_ms) {
         return Pressure::Fine;
     }
     let policy = settings.policy();

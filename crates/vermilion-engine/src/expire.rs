@@ -42,6 +42,10 @@ pub fn rehash_idle_tables(ks: &mut Keyspace) {
 
 /// Runs one cycle over every database within `budget`; returns how many keys were deleted.
 pub fn active_expire_cycle(ks: &mut Keyspace, now_ms: i64, budget: Duration) -> usize {
+    // CLIENT PAUSE promises no change to the data: keys wait for the pause to end.
+    if ks.blocked.writes_paused(now_ms) {
+        return 0;
+    }
     let started = Instant::now();
     let mut deleted = 0;
     let mut expired_keys: Vec<Box<[u8]>> = Vec::with_capacity(KEYS_PER_STEP);

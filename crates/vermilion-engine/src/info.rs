@@ -169,11 +169,21 @@ fn memory(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
 }
 
 fn persistence(f: &mut Fields, engine: &Engine, ks: &Keyspace) {
+    let loading = engine.loading.is_loading();
     for (name, value) in engine.persistence.info_fields(ks) {
-        f.add(name, value);
+        match name {
+            "loading" => f.add(name, u8::from(loading)),
+            _ => f.add(name, value),
+        }
     }
     for (name, value) in engine.aof.info_fields() {
         f.add(name, value);
+    }
+    // Redis adds the progress of a load under way last.
+    if loading {
+        for (name, value) in engine.loading.info_fields(engine.now_ms()) {
+            f.add(name, value);
+        }
     }
 }
 

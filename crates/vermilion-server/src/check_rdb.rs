@@ -46,12 +46,19 @@ impl LoadSink for Inventory {
 
 /// Checks `path`; returns the report and whether the file is sound.
 pub fn check(path: &Path) -> (String, bool) {
+    let (report, rdb_len) = check_leading_rdb(path);
+    (report, rdb_len.is_some())
+}
+
+/// Checks the RDB at the start of `path`; returns the report and, when it is sound, the bytes it
+/// takes (an RDB-preamble AOF goes on after them).
+pub fn check_leading_rdb(path: &Path) -> (String, Option<usize>) {
     let mut report = format!("[offset 0] Checking RDB file {}\n", path.display());
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
             report.push_str(&format!("--- RDB ERROR DETECTED ---\n[offset 0] Cannot read the file: {error}\n"));
-            return (report, false);
+            return (report, None);
         }
     };
     let mut inventory = Inventory::default();
@@ -72,17 +79,17 @@ pub fn check(path: &Path) -> (String, bool) {
                 report.push_str(&format!("[info] db {db}: {keys} keys, {expires} with an expiry\n"));
             }
             let checksum = if summary.checksum_verified { "Checksum OK" } else { "No checksum to verify" };
-            report.push_str(&format!("[offset {}] {checksum}\n", bytes.len()));
-            report.push_str(&format!("[offset {}] \\o/ RDB looks OK! \\o/\n", bytes.len()));
+            report.push_str(&format!("[offset {}] {checksum}\n", summary.len));
+            report.push_str(&format!("[offset {}] \\o/ RDB looks OK! \\o/\n", summary.len));
             report.push_str(&format!("[info] {} keys read\n", summary.keys));
-            (report, true)
+            (report, Some(summary.len))
         }
         Err(error) => {
             report.push_str("--- RDB ERROR DETECTED ---\n");
             report.push_str(&format!("[offset {}] {}\n", error.offset, error.reason));
             let read: u64 = inventory.keys.values().map(|(keys, _)| keys).sum();
             report.push_str(&format!("[info] {read} keys read before the error\n"));
-            (report, false)
+            (report, None)
         }
     }
 }

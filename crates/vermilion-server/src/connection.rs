@@ -24,6 +24,9 @@ use crate::settings::ServerState;
 const FLUSH_AT: usize = 64 * 1024;
 /// An output buffer that grew past this is given back to the allocator after it is written.
 const KEEP_OUTPUT_CAPACITY: usize = 1024 * 1024;
+/// How long the reply to a failed AUTH (or HELLO AUTH) is held back: a password guesser gets
+/// a few tries a second per connection, while the engine and other clients go on meanwhile.
+const FAILED_AUTH_DELAY: Duration = Duration::from_millis(200);
 
 /// Why a connection ended (logged at debug level, as Redis's `verbose` messages).
 #[derive(Debug)]
@@ -97,12 +100,15 @@ enum Pause {
     Flush,
     /// A blocking command must wait.
     Blocked(Waiter),
+    /// A failed authentication: its reply goes out after [`FAILED_AUTH_DELAY`].
+    AuthFailed,
     /// The connection ends once what is gathered is written.
     Close(CloseReason),
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
-    fn new(stream: S, client: Client, server: Arc<ServerState>) -> Self {
+    fn new(stream: S, mut client: Client, server: Arc<ServerState>) -> Self {
+        client.defer_durability();
         let killed = Arc::new(Notify::new());
         let wake = Arc::clone(&killed);
         client.on_kill(move || wake.notify_one());
@@ -204,6 +210,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             match pause {
                 Pause::Drained => return self.flush().await,
                 Pause::Flush => self.flush().await?,
+                Pause::AuthFailed => {
+                    tokio::time::sleep(FAILED_AUTH_DELAY).await;
+                    self.flush().await?;
+                }
                 Pause::Blocked(waiter) => {
                     let reply = self.wait_until_served(waiter).await?;
                     if let Some(pause) = self.after_reply(reply) {
@@ -250,8 +260,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             };
             match outcome {
                 Outcome::Reply(reply) => {
+                    let auth_failed = reply.as_error().is_some_and(|line| line.starts_with("WRONGPASS"));
                     if let Some(pause) = self.after_reply(reply) {
                         return pause;
+                    }
+                    if auth_failed {
+                        return Pause::AuthFailed;
                     }
                 }
                 Outcome::Blocked(waiter) => return Pause::Blocked(waiter),
@@ -327,6 +341,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Writes out the replies gathered so far.
     async fn flush(&mut self) -> Result<(), CloseReason> {
+        if let Some(wait) = self.client.take_durability_wait() {
+            // `appendfsync always`: replies go out once the writes they acknowledge are on disk.
+            // The wait runs off the async worker, so other connections' writes meanwhile join the
+            // same fsync (group commit) instead of queueing behind it.
+            tokio::task::spawn_blocking(move || wait.wait()).await.map_err(io::Error::other)?;
+        }
         if self.out.is_empty() {
             return Ok(());
         }

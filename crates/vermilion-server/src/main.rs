@@ -1,5 +1,6 @@
 //! `vermilion-server`: a Redis-compatible server process, started like redis-server.
 
+mod check_aof;
 mod check_rdb;
 mod logging;
 mod options;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use tokio::signal::unix::{signal, SignalKind};
 use tracing::{info, warn};
-use vermilion_engine::{Config, Engine};
+use vermilion_engine::{Config, Engine, EngineError};
 use vermilion_server::{serve_with_tls, ServeOptions, TlsOptions};
 
 use crate::options::{Invocation, StartOptions};
@@ -36,6 +37,10 @@ fn main() -> ExitCode {
         Ok(Invocation::CheckRdb(path)) => {
             let (report, sound) = check_rdb::check(&path);
             print!("{report}");
+            if sound { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Ok(Invocation::CheckAof { path, fix }) => {
+            let sound = check_aof::run(&path, fix, &mut std::io::stdout().lock(), &mut std::io::stdin().lock());
             if sound { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Ok(Invocation::Run(start)) => run(&start),
@@ -119,6 +124,8 @@ enum StopCause {
     Signal(&'static str),
     /// A client sent SHUTDOWN (which saved already, if asked to).
     ShutdownCommand,
+    /// Not a stop: the data finished loading (or failed to, which stops the server).
+    Loaded(Result<(), EngineError>),
 }
 
 /// Opens the engine, listens, and serves until SHUTDOWN, SIGINT or SIGTERM; then closes everything.
@@ -139,20 +146,11 @@ fn serve_until_shutdown(config: Config) -> Result<(), String> {
         unixsocket: (!config.unixsocket.is_empty()).then(|| config.unixsocket.clone().into()),
     };
     let tls = TlsOptions::from_config(&config, &config.bind);
-    let engine: Arc<Engine> = Engine::open(config).map_err(|e| format!("Failed to start the engine: {e}"))?;
+    let (engine, loading) = Engine::open_loading(config).map_err(|e| format!("Failed to start the engine: {e}"))?;
     info!("Server initialized");
+    // Listening starts before the data is in: clients meanwhile get -LOADING, as from Redis.
     let server = serve_with_tls(Arc::clone(&engine), options, tls).map_err(|e| format!("{e}. Failed listening, aborting."))?;
-    if server.port() != 0 {
-        info!("Running mode=standalone, port={}.", server.port());
-        info!("Ready to accept connections tcp");
-    }
-    if server.tls_port() != 0 {
-        info!("Ready to accept connections tls (port={})", server.tls_port());
-    }
-    if let Some(path) = server.unixsocket() {
-        info!("The server is now ready to accept connections at {}", path.display());
-        info!("Ready to accept connections unix");
-    }
+    let mut load = Some(signals.spawn_blocking(move || loading.wait()));
 
     loop {
         let cause = signals.block_on(async {
@@ -160,13 +158,22 @@ fn serve_until_shutdown(config: Config) -> Result<(), String> {
                 _ = interrupt.recv() => StopCause::Signal("SIGINT"),
                 _ = terminate.recv() => StopCause::Signal("SIGTERM"),
                 () = server.stopped() => StopCause::ShutdownCommand,
+                outcome = async { load.as_mut().expect("checked by the guard").await }, if load.is_some() => {
+                    StopCause::Loaded(outcome.unwrap_or_else(|e| Err(EngineError::Persistence(e.to_string()))))
+                }
             }
         });
         match cause {
+            StopCause::Loaded(outcome) => {
+                load = None;
+                outcome.map_err(|e| format!("Failed to start the engine: {e}"))?;
+                log_ready(&server);
+                continue;
+            }
             StopCause::Signal(name) => {
                 warn!("Received {name} scheduling shutdown...");
                 warn!("User requested shutdown...");
-                // Save as configured; if that fails, keep serving, as Redis does.
+                // Save as configured (never while loading); if that fails, keep serving, as Redis does.
                 if let Err(error) = engine.prepare_shutdown(None) {
                     warn!("{error}");
                     warn!("Errors trying to shut down the server. Check the logs for more information.");
@@ -179,7 +186,24 @@ fn serve_until_shutdown(config: Config) -> Result<(), String> {
     }
     server.stop();
     engine.shutdown();
+    // A load still under way is abandoned, not awaited: the process exits without its data.
+    signals.shutdown_background();
     Ok(())
+}
+
+/// The lines that tell the data is in and every listener serves.
+fn log_ready(server: &vermilion_server::ServerHandle) {
+    if server.port() != 0 {
+        info!("Running mode=standalone, port={}.", server.port());
+        info!("Ready to accept connections tcp");
+    }
+    if server.tls_port() != 0 {
+        info!("Ready to accept connections tls (port={})", server.tls_port());
+    }
+    if let Some(path) = server.unixsocket() {
+        info!("The server is now ready to accept connections at {}", path.display());
+        info!("Ready to accept connections unix");
+    }
 }
 
 /// The server's data directory as an absolute path: `dir`, or the working directory when none

@@ -20,6 +20,8 @@ pub enum Invocation {
     Help,
     /// `--check-rdb FILE`: report on an RDB file and exit.
     CheckRdb(PathBuf),
+    /// `--check-aof [--fix] PATH`: check (or cut back) an append-only file and exit.
+    CheckAof { path: PathBuf, fix: bool },
     Run(StartOptions),
 }
 
@@ -59,6 +61,7 @@ pub fn usage(program: &str) -> String {
        {program} -v or --version
        {program} -h or --help
        {program} --check-rdb <file.rdb>   (report on an RDB file, as redis-check-rdb)
+       {program} --check-aof [--fix] <file.manifest|file.aof|dir>   (as redis-check-aof)
 
 Options are configuration directives with Redis's names, e.g. --port 7777.
 
@@ -85,6 +88,13 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, UsageError> {
             return match args {
                 [_, file] => Ok(Invocation::CheckRdb(PathBuf::from(file))),
                 _ => Err(UsageError("--check-rdb takes one argument: the RDB file to check".into())),
+            }
+        }
+        Some("--check-aof") => {
+            return match args {
+                [_, path] => Ok(Invocation::CheckAof { path: PathBuf::from(path), fix: false }),
+                [_, fix, path] if fix == "--fix" => Ok(Invocation::CheckAof { path: PathBuf::from(path), fix: true }),
+                _ => Err(UsageError("--check-aof takes an optional --fix and the AOF to check: a manifest, an AOF file or the AOF directory".into())),
             }
         }
         Some(first) if !first.starts_with('-') => {

@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 
 use super::table::{acl, flag, CmdResult, Command, Group};
 use super::{client_tracking, help_reply, Ctx};
+use crate::blocking::PauseKind;
 use crate::client::{ClientKind, ClientShared};
 use crate::reply::{errors, Reply};
 
@@ -39,6 +40,12 @@ static CLIENT: &[Command] = &[
         .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections."),
     Command::new("client|no-evict", 3, Group::Connection, no_evict).flags(ADMIN).acl(CONN)
         .doc("7.0.0", "O(1)", "Sets the client eviction mode of the connection."),
+    Command::new("client|pause", -3, Group::Connection, pause).flags(ADMIN).acl(CONN)
+        .doc("3.0.0", "O(1)", "Suspends commands processing."),
+    Command::new("client|unpause", 2, Group::Connection, unpause).flags(ADMIN).acl(CONN)
+        .doc("6.2.0", "O(N) Where N is the number of paused clients", "Resumes processing commands from paused clients."),
+    Command::new("client|unblock", -3, Group::Connection, unblock).flags(ADMIN).acl(CONN)
+        .doc("5.0.0", "O(log N) where N is the number of client connections", "Unblocks a client blocked by a blocking command from a different connection."),
     Command::new("client|no-touch", 3, Group::Connection, no_touch).flags(SELF).acl(CONN)
         .doc("7.2.0", "O(1)", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."),
     Command::new("client|reply", 3, Group::Connection, reply).flags(SELF).acl(CONN)
@@ -321,9 +328,73 @@ fn kill(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::Integer(killed))
 }
 
+/// CLIENT PAUSE timeout [WRITE | ALL] — holds back other clients' commands (all of them, or
+/// those that may write) for `timeout` milliseconds, or until CLIENT UNPAUSE.
+fn pause(ctx: &mut Ctx) -> CmdResult {
+    let timeout = ctx.args.bytes()?;
+    let kind = match ctx.args.peek() {
+        None => PauseKind::All,
+        Some(mode) if mode.eq_ignore_ascii_case(b"write") => PauseKind::Write,
+        Some(mode) if mode.eq_ignore_ascii_case(b"all") => PauseKind::All,
+        Some(_) => return Err(Reply::err("ERR CLIENT PAUSE mode must be WRITE or ALL")),
+    };
+    if ctx.args.remaining() > 1 {
+        return Err(wrong_arity(ctx));
+    }
+    let ms = crate::util::parse_i64(timeout).ok_or(Reply::err("ERR timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(Reply::err("ERR timeout is negative"));
+    }
+    // As in Redis, a zero timeout is an end time already past: no pause at all.
+    let end = if ms > 0 { ctx.now().saturating_add(ms) } else { 0 };
+    ctx.ks.blocked.pause(kind, end);
+    Ok(Reply::OK)
+}
+
+/// CLIENT UNPAUSE — ends the pause; the commands it held back run, oldest first, before any
+/// newer command (or as soon as their faces look again).
+fn unpause(ctx: &mut Ctx) -> CmdResult {
+    ctx.ks.blocked.unpause();
+    ctx.ks.blocked.nudge_postponed();
+    Ok(Reply::OK)
+}
+
+/// CLIENT UNBLOCK client-id [TIMEOUT | ERROR] — ends another client's blocking command as if
+/// its timeout passed, or with an UNBLOCKED error; 1 if there was one to end. A command held
+/// back by CLIENT PAUSE is not a blocking command: it stays (Redis 7.0 crashes there; later
+/// versions leave it too).
+fn unblock(ctx: &mut Ctx) -> CmdResult {
+    let id = ctx.args.bytes()?;
+    let error = match ctx.args.peek() {
+        None => None,
+        Some(reason) if reason.eq_ignore_ascii_case(b"timeout") => None,
+        Some(reason) if reason.eq_ignore_ascii_case(b"error") => Some(Reply::err("UNBLOCKED client unblocked via CLIENT UNBLOCK")),
+        Some(_) => return Err(Reply::err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")),
+    };
+    if ctx.args.remaining() > 1 {
+        return Err(wrong_arity(ctx));
+    }
+    let id = crate::util::parse_i64(id).ok_or(errors::NOT_INTEGER)?;
+    let Some(call) = u64::try_from(id).ok().and_then(|id| ctx.ks.blocked.parked_call_of(id)) else {
+        return Ok(Reply::Integer(0));
+    };
+    crate::blocking::unblock(&mut ctx.ks.blocked, &call, error);
+    Ok(Reply::Integer(1))
+}
+
+/// Redis's reply to a subcommand given more arguments than it takes.
+fn wrong_arity(ctx: &Ctx) -> Reply {
+    let sub = String::from_utf8_lossy(ctx.args.argv()[1]);
+    Reply::error(format!("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try CLIENT HELP."))
+}
+
 /// CLIENT HELP
 fn help(_ctx: &mut Ctx) -> CmdResult {
     Ok(help_reply("CLIENT", &[
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
         "    Return the name of the current connection.",
         "ID",
@@ -344,19 +415,32 @@ fn help(_ctx: &mut Ctx) -> CmdResult {
         "      Kill connections authenticated by <username>.",
         "    * SKIPME (YES|NO)",
         "      Skip killing current connection (default: yes).",
-        "    * ID <client-id>",
-        "      Kill connections by client id.",
-        "    * MAXAGE <maxage>",
-        "      Kill connections older than the specified age.",
         "LIST [options ...]",
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
         "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
         "SETINFO <option> <value>",
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
         "    * LIB-VER: the client lib version.",
-        "SETNAME <name>",
-        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "NO-TOUCH (ON|OFF)",
+        "    Will not touch LRU/LFU stats when this mode is on.",
     ]))
 }

@@ -69,6 +69,7 @@ fn authenticate(ctx: &mut Ctx, user: &[u8], password: &[u8], command: &str) -> R
             Ok(())
         }
         _ => {
+            log_failed_auth(ctx, &name);
             let now = ctx.engine.now_ms();
             let info = super::describe_client(ctx.client.shared(), now);
             let (reason, context) = (crate::acl::LogReason::Auth, crate::acl::LogContext::TopLevel);
@@ -76,6 +77,16 @@ fn authenticate(ctx: &mut Ctx, user: &[u8], password: &[u8], command: &str) -> R
             Err(WRONGPASS)
         }
     }
+}
+
+/// A warning naming who failed to authenticate, and from where (never the password): repeated
+/// lines are how an operator spots someone guessing passwords.
+fn log_failed_auth(ctx: &Ctx, user: &str) {
+    use crate::scripting::log;
+    let threshold = log::level_number(&ctx.engine.config.read().loglevel);
+    let addr = &ctx.client.shared().info.addr;
+    let line = format!("Failed authentication of user '{user}' from client addr={addr} id={}", ctx.client.id);
+    log::write(log::WARNING, threshold, line.as_bytes());
 }
 
 const WRONGPASS: Reply = Reply::err("WRONGPASS invalid username-password pair or user is disabled.");

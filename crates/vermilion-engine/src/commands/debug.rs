@@ -5,6 +5,9 @@ use std::time::Duration;
 use super::table::{flag, CmdResult, Command, Group};
 use super::{help_reply, Ctx};
 use crate::config::Config;
+use crate::persist::rdb_load::{reload_file, Duplicates, LOADING_ERROR};
+use crate::persist::rdb_save::{rdb_path, BGSAVE_IN_PROGRESS};
+use crate::persist::Persistence;
 use crate::reply::{errors, Reply};
 
 pub static COMMANDS: &[Command] = &[
@@ -28,6 +31,7 @@ fn debug(ctx: &mut Ctx) -> CmdResult {
         b"sleep" => sleep(ctx),
         b"set-active-expire" => set_active_expire(ctx),
         b"object" => object(ctx),
+        b"reload" => reload(ctx),
         // No replicas to tell apart, so there is no replication id to change.
         b"change-repl-id" => Ok(Reply::OK),
         // Lists here have no packed-node threshold to tune; accepted so test suites run.
@@ -58,6 +62,54 @@ fn set_active_expire(ctx: &mut Ctx) -> CmdResult {
     Ok(Reply::OK)
 }
 
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] — saves the RDB file and loads it back in place:
+/// what a value survives is what persistence keeps of it. NOSAVE loads the file as it is,
+/// NOFLUSH keeps the data in memory (with MERGE the file's keys replace those present).
+fn reload(ctx: &mut Ctx) -> CmdResult {
+    let (mut merge, mut flush, mut save) = (false, true, true);
+    for option in ctx.args.rest() {
+        match option.to_ascii_lowercase().as_slice() {
+            b"merge" => merge = true,
+            b"noflush" => flush = false,
+            b"nosave" => save = false,
+            _ => return Err(Reply::err("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")),
+        }
+    }
+    if ctx.engine.loading.is_loading() {
+        // The file on disk is the one loading: a save now would replace it with part of it.
+        return Err(Reply::err(LOADING_ERROR));
+    }
+    if save {
+        Persistence::save(ctx.engine, ctx.ks).map_err(|e| match e.as_str() {
+            BGSAVE_IN_PROGRESS => Reply::err(BGSAVE_IN_PROGRESS),
+            // Redis's bare `-ERR`: the cause is in the log.
+            _ => Reply::err("ERR"),
+        })?;
+    }
+    if flush {
+        empty_data(ctx);
+    }
+    let config = ctx.engine.config();
+    let duplicates = if merge { Duplicates::Replace } else { Duplicates::Refuse };
+    match reload_file(ctx.engine, ctx.ks, &rdb_path(&config), config.rdbchecksum, duplicates) {
+        true => Ok(Reply::OK),
+        false => Err(Reply::err("ERR Error trying to load the RDB dump")),
+    }
+}
+
+/// Empties every database and the function libraries, as a reload does before reading the file
+/// (a flush that is no change to the data: `dirty` stays as the save left it).
+fn empty_data(ctx: &mut Ctx) {
+    for index in 0..ctx.ks.dbs.len() {
+        ctx.ks.touch_all_watched(index);
+    }
+    for db in &mut ctx.ks.dbs {
+        db.clear();
+    }
+    ctx.ks.tracking.invalidate_all(ctx.client.id);
+    ctx.ks.scripting.flush_functions(ctx.engine);
+}
+
 /// DEBUG OBJECT key — Redis's one-line description of a value.
 fn object(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
@@ -85,6 +137,19 @@ fn help() -> Reply {
         "    Dangerous: should be used only for testing the replication subsystem.",
         "OBJECT <key>",
         "    Show low level info about the `key` and associated value.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will make the load fail.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Sets the threshold for elements to be inserted as plain vs packed nodes",
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",

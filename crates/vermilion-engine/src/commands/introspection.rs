@@ -120,8 +120,12 @@ fn docs_reply(cmd: &Command) -> Reply {
         ("summary", Reply::bulk(cmd.summary)),
         ("since", Reply::bulk(cmd.since)),
         ("group", Reply::bulk(cmd.group.name())),
-        ("complexity", Reply::bulk(cmd.complexity)),
     ];
+    // A few commands (MONITOR) state no complexity: Redis leaves the field out.
+    if !cmd.complexity.is_empty() {
+        pairs.push(("complexity", Reply::bulk(cmd.complexity)));
+    }
+    pairs.extend(super::docs::extra_fields(cmd.name));
     if !cmd.subcommands.is_empty() {
         pairs.push((
             "subcommands",

@@ -16,6 +16,8 @@ mod geo;
 mod bitmap;
 mod connection;
 mod debug;
+mod docs;
+mod docs_table;
 mod latency;
 mod monitor;
 mod slowlog;

@@ -27,9 +27,9 @@ pub static COMMANDS: &[Command] = &[
         .doc("2.0.0", "O(N) where N is the number of patterns to unsubscribe.", "Stops listening to messages published to channels that match one or more patterns."),
     Command::new("sunsubscribe", -1, Group::PubSub, sunsubscribe).flags(SUBSCRIBING).keys(SHARD_CHANNELS)
         .doc("7.0.0", "O(N) where N is the number of shard channels to unsubscribe.", "Stops listening to messages posted to shard channels."),
-    Command::new("publish", 3, Group::PubSub, publish).flags(flag::PUBSUB | flag::LOADING | flag::STALE | flag::FAST)
+    Command::new("publish", 3, Group::PubSub, publish).flags(flag::PUBSUB | flag::LOADING | flag::STALE | flag::FAST | flag::MAY_REPLICATE)
         .doc("2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "Posts a message to a channel."),
-    Command::new("spublish", 3, Group::PubSub, spublish).flags(flag::PUBSUB | flag::LOADING | flag::STALE | flag::FAST)
+    Command::new("spublish", 3, Group::PubSub, spublish).flags(flag::PUBSUB | flag::LOADING | flag::STALE | flag::FAST | flag::MAY_REPLICATE)
         .keys(&[KeySpec::single(1, key::NOT_KEY)])
         .doc("7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "Post a message to a shard channel"),
     Command::container("pubsub", Group::PubSub, PUBSUB)

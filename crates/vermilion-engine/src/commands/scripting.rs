@@ -143,6 +143,16 @@ impl ScriptingState {
     }
 
     /// The libraries, if any interpreter holds them yet.
+    /// Whether EVALSHA's script or FCALL's function (`name`) is known and declares `no-writes`:
+    /// a CLIENT PAUSE WRITE lets it run.
+    pub(crate) fn promises_no_writes(&self, command: &str, name: &[u8]) -> bool {
+        match command {
+            "evalsha" => self.runtime.as_ref().is_some_and(|r| r.promises_no_writes(&String::from_utf8_lossy(name).to_ascii_lowercase())),
+            "fcall" => self.functions.as_ref().and_then(|f| f.find(name)).is_some_and(|def| def.flags.no_writes()),
+            _ => false,
+        }
+    }
+
     pub(super) fn loaded_functions(&self) -> Option<&Functions> {
         self.functions.as_deref()
     }

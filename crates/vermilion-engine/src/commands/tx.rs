@@ -42,6 +42,11 @@ impl Multi {
     pub(crate) fn queues_denyoom(&self) -> bool {
         self.queued.iter().any(|q| q.cmd.has(super::flag::DENYOOM))
     }
+
+    /// Whether a queued command meets `test` (given the command and its arguments).
+    pub(crate) fn any_queued(&self, test: impl Fn(&Command, &[Vec<u8>]) -> bool) -> bool {
+        self.queued.iter().any(|q| test(q.cmd, &q.argv))
+    }
 }
 
 struct Queued {

@@ -163,6 +163,8 @@ pub trait LoadSink {
     fn key(&mut self, key: Vec<u8>, value: Value, expire_ms: Option<i64>) -> Result<(), String>;
     /// Something skipped that the operator should hear of (module data, empty keys).
     fn warn(&mut self, message: String);
+    /// Called before each item with its offset in the file: how far the read has come.
+    fn progress(&mut self, _offset: usize) {}
 }
 
 /// Why a file could not be read, and where: `offset` is where the damaged item starts.
@@ -185,6 +187,8 @@ pub struct ParseSummary {
     pub keys: u64,
     /// Whether the checksum was verified (false when the file carries none or `verify` was off).
     pub checksum_verified: bool,
+    /// Bytes the RDB took, through its checksum: an RDB-preamble AOF goes on after them.
+    pub len: usize,
 }
 
 /// Reads a whole RDB file, feeding `sink`. `verify_checksum` is `rdbchecksum`: a file saved
@@ -204,6 +208,7 @@ pub fn parse(bytes: &[u8], verify_checksum: bool, sink: &mut impl LoadSink) -> R
     let mut expire_ms = None;
     loop {
         let item_start = r.position();
+        sink.progress(item_start);
         let truncated = |_| fail(item_start, "Unexpected EOF reading RDB file");
         let type_byte = r.u8().map_err(truncated)?;
         match type_byte {
@@ -278,6 +283,7 @@ pub fn parse(bytes: &[u8], verify_checksum: bool, sink: &mut impl LoadSink) -> R
             summary.checksum_verified = true;
         }
     }
+    summary.len = r.position();
     Ok(summary)
 }
 
@@ -365,7 +371,7 @@ mod tests {
         assert_eq!(&file[..9], b"REDIS0010");
         let mut sink = Collected::default();
         let summary = parse(&file, true, &mut sink).unwrap();
-        assert_eq!(summary, ParseSummary { version: 10, keys: 2, checksum_verified: true });
+        assert_eq!(summary, ParseSummary { version: 10, keys: 2, checksum_verified: true, len: file.len() });
         assert_eq!(sink.aux[1], (b"ctime".to_vec(), b"1700000000".to_vec()));
         assert_eq!(sink.functions, vec![b"#!lua name=lib\n".to_vec()]);
         assert_eq!(sink.keys[0].0, 3);

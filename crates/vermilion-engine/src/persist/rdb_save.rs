@@ -23,7 +23,7 @@ use parking_lot::{Condvar, Mutex};
 
 use super::log;
 use super::rdb_file::{write_header, write_key, write_resize_db, write_select_db, AuxValue, ChecksumWriter};
-use super::rdb_load::{load_file, LoadReport};
+use super::rdb_load::{load_into, Duplicates, LoadReport, Target};
 use super::rdb_value::Strings;
 use super::snapshot::{self, SnapshotWalk};
 use crate::commands::{flag, Command};
@@ -139,18 +139,17 @@ impl Persistence {
     /// Called once the engine exists, before anyone uses it: for a persistent engine, locks the
     /// data directory and loads the RDB file if there is one.
     pub fn open(engine: &Arc<Engine>) -> Result<(), String> {
-        let this = &engine.persistence;
-        let _ = this.engine.set(Arc::downgrade(engine));
-        // Until the open succeeds, closing must not save: it would overwrite a file that
-        // failed to load with an empty dataset.
-        this.status.lock().closed = true;
-        Persistence::open_data_dir(engine)?;
-        this.status.lock().closed = false;
-        Ok(())
+        Persistence::claim_data_dir(engine)?;
+        Persistence::load_data(engine)
     }
 
-    fn open_data_dir(engine: &Arc<Engine>) -> Result<(), String> {
+    /// The first half of [`Persistence::open`]: locks the data directory of a persistent engine.
+    pub fn claim_data_dir(engine: &Arc<Engine>) -> Result<(), String> {
         let this = &engine.persistence;
+        let _ = this.engine.set(Arc::downgrade(engine));
+        // Until the load succeeds, closing must not save: it would overwrite a file that
+        // failed (or has yet) to load with a partial dataset.
+        this.status.lock().closed = true;
         let config = engine.config();
         if !is_persistent(&config) {
             return Ok(());
@@ -158,26 +157,45 @@ impl Persistence {
         let dir = data_dir(&config);
         std::fs::create_dir_all(&dir).map_err(|e| format!("Can't create the data directory '{}': {e}", dir.display()))?;
         *this.lock.lock() = Some(lock_data_dir(&dir)?);
-        let mut ks = engine.keyspace.lock();
-        // With the AOF on, its files hold the data when they exist, as in Redis.
-        let manifest = match config.appendonly {
-            true => super::aof_manifest::Manifest::read(&super::aof::aof_dir(&config), &config.appendfilename)?,
-            false => None,
-        };
-        if let Some(manifest) = &manifest {
-            let aof_dir = super::aof::aof_dir(&config);
-            super::aof_load::load(engine, &mut ks, &aof_dir, manifest, config.aof_load_truncated, config.rdbchecksum)?;
-        } else {
-            let path = rdb_path(&config);
-            if path.exists() {
-                let report = load_file(engine, &mut ks, &path, config.rdbchecksum)?;
-                this.status.lock().last_load = report;
+        Ok(())
+    }
+
+    /// The second half of [`Persistence::open`]: loads the AOF or the RDB file, letting commands
+    /// at the keyspace between batches of keys, and starts the AOF.
+    pub fn load_data(engine: &Arc<Engine>) -> Result<(), String> {
+        let this = &engine.persistence;
+        let config = engine.config();
+        if is_persistent(&config) {
+            let started = Instant::now();
+            let mut ks = engine.keyspace.lock();
+            // With the AOF on, its files hold the data when they exist, as in Redis.
+            let manifest = match config.appendonly {
+                true => super::aof_manifest::Manifest::read(&super::aof::aof_dir(&config), &config.appendfilename)?,
+                false => None,
+            };
+            if let Some(manifest) = &manifest {
+                let aof_dir = super::aof::aof_dir(&config);
+                super::aof_load::load(engine, Target::Shared(&mut ks), &aof_dir, manifest, config.aof_load_truncated, config.rdbchecksum)?;
+                log::notice(&format!("DB loaded from append only file: {:.3} seconds", started.elapsed().as_secs_f64()));
+            } else {
+                let path = rdb_path(&config);
+                if path.exists() {
+                    let report = load_into(engine, Target::Shared(&mut ks), &path, config.rdbchecksum, Duplicates::Refuse)?;
+                    this.record_load(report);
+                    log::notice(&format!("DB loaded from disk: {:.3} seconds", started.elapsed().as_secs_f64()));
+                }
+            }
+            if config.appendonly {
+                engine.aof.start(engine, &mut ks, manifest)?;
             }
         }
-        if config.appendonly {
-            engine.aof.start(engine, &mut ks, manifest)?;
-        }
+        this.status.lock().closed = false;
         Ok(())
+    }
+
+    /// What the last RDB load found (INFO's `rdb_last_load_keys_*`).
+    pub(crate) fn record_load(&self, report: LoadReport) {
+        self.status.lock().last_load = report;
     }
 
     /// Whether a background save is under way.

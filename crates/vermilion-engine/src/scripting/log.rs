@@ -8,15 +8,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const LEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
 /// The mark Redis puts in front of a line of each level.
 const MARKS: &[u8] = b".-*#";
-pub(super) const WARNING: u8 = 3;
+pub(crate) const WARNING: u8 = 3;
 
 /// The `LL_*` number of a `loglevel` value.
-pub(super) fn level_number(loglevel: &str) -> u8 {
+pub(crate) fn level_number(loglevel: &str) -> u8 {
     LEVELS.iter().position(|l| l.eq_ignore_ascii_case(loglevel)).map_or(2, |i| i as u8)
 }
 
 /// Writes `message` at `level` if `threshold` (a `level_number`) lets it through.
-pub(super) fn write(level: u8, threshold: u8, message: &[u8]) {
+pub(crate) fn write(level: u8, threshold: u8, message: &[u8]) {
     if level < threshold || usize::from(level) >= MARKS.len() {
         return;
     }

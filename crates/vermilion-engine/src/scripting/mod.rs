@@ -17,7 +17,7 @@ mod entry;
 mod errors;
 pub(crate) mod functions;
 mod library;
-mod log;
+pub(crate) mod log;
 mod rand48;
 mod redis_lib;
 mod sandbox;
@@ -304,6 +304,11 @@ impl Runtime {
     /// Whether a script with this (lowercase) SHA1 is cached.
     pub fn contains(&self, sha: &str) -> bool {
         self.scripts.contains_key(sha)
+    }
+
+    /// Whether the cached script `sha` declares `no-writes` in its shebang.
+    pub fn promises_no_writes(&self, sha: &str) -> bool {
+        self.scripts.get(sha).is_some_and(|script| script.shebang.present && script.shebang.flags.no_writes())
     }
 
     /// Compiles and caches a script (once per body); returns its SHA1.
