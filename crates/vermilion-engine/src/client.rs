@@ -421,6 +421,7 @@ impl Client {
         if self.engine.eviction.maxmemory() > 0 {
             match self.refused_for_memory(cmd) {
                 Ok(false) => {}
+                Ok(true) if cmd.name == "exec" => return self.abort_transaction(cmd, errors::OOM),
                 Ok(true) => return self.rejected(Some(cmd), errors::OOM),
                 Err(busy) => return self.rejected(Some(cmd), busy),
             }
@@ -493,6 +494,15 @@ impl Client {
         Outcome::Reply(reply)
     }
 
+    /// Refuses an EXEC as Redis's `execCommandAbort` does: the transaction and its WATCHes
+    /// are discarded, and the error names the reason.
+    fn abort_transaction(&mut self, exec: &'static Command, reason: Reply) -> Outcome {
+        self.state.multi = None;
+        tx::unwatch_all(&mut self.state, &mut self.engine.keyspace.lock());
+        let reason = reason.as_error().unwrap_or_default().to_string();
+        self.rejected(Some(exec), Reply::error(format!("EXECABORT Transaction discarded because of: {reason}")))
+    }
+
     /// Marks an open transaction as failed: its EXEC answers EXECABORT.
     fn doom_transaction(&mut self) {
         if let Some(multi) = &mut self.state.multi {
@@ -514,7 +524,8 @@ impl Client {
             KeyspaceAccess::Locked(ks) => ks,
             KeyspaceAccess::Answered(reply) => return Err(reply),
         };
-        if crate::eviction::perform_evictions(&self.engine, &mut ks, self.engine.coarse_ms()) == crate::eviction::Pressure::Fine {
+        // Evictions cut short by their time budget go on later: the command runs meanwhile.
+        if crate::eviction::perform_evictions(&self.engine, &mut ks, self.engine.coarse_ms()) != crate::eviction::Pressure::Over {
             return Ok(false);
         }
         let queueing = self.state.multi.is_some() && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");

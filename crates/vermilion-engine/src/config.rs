@@ -181,6 +181,26 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// A `CONFIG SET` about to take effect, as [`crate::ConfigApplier`]s see it.
+pub struct ConfigChange<'a> {
+    pub old: &'a Config,
+    pub new: &'a Config,
+    /// The parameters the command names (their own names, not aliases), in its order.
+    pub names: &'a [&'static str],
+}
+
+impl ConfigChange<'_> {
+    /// Whether the command names `param`.
+    pub fn names(&self, param: &str) -> bool {
+        self.names.iter().any(|name| name.eq_ignore_ascii_case(param))
+    }
+
+    /// The change the other way round: what restores the old values.
+    pub fn reverse(&self) -> ConfigChange<'_> {
+        ConfigChange { old: self.new, new: self.old, names: self.names }
+    }
+}
+
 type Getter = fn(&Config) -> String;
 type Setter = fn(&mut Config, &str) -> Result<(), String>;
 
@@ -400,13 +420,13 @@ pub static PARAMS: &[Param] = &[
     param!("logfile", false, |c| c.logfile.clone(), |c, v| c.logfile = v.to_string()),
     param!("protected-mode", true, |c| yes_no(c.protected_mode), |c, v| c.protected_mode = parse_bool(v)?),
     param!("active-expire-enabled", true, |c| yes_no(c.active_expire_enabled), |c, v| c.active_expire_enabled = parse_bool(v)?),
-    // The TLS context is built when the server starts listening, so these are fixed from then on.
-    param!("tls-port", false, |c| c.tls_port.to_string(), |c, v| c.tls_port = parse_uint(v, 0, 65535)? as u16),
-    param!("tls-cert-file", false, |c| c.tls_cert_file.clone(), |c, v| c.tls_cert_file = v.to_string()),
-    param!("tls-key-file", false, |c| c.tls_key_file.clone(), |c, v| c.tls_key_file = v.to_string()),
-    param!("tls-ca-cert-file", false, |c| c.tls_ca_cert_file.clone(), |c, v| c.tls_ca_cert_file = v.to_string()),
-    param!("tls-auth-clients", false, |c| c.tls_auth_clients.clone(), |c, v| c.tls_auth_clients = parse_enum(v, &["no", "yes", "optional"])?),
-    param!("tls-protocols", false, |c| c.tls_protocols.clone(), |c, v| c.tls_protocols = parse_tls_protocols(v)?),
+    // A server reloads its TLS context (and opens or closes its TLS listener) when these change.
+    param!("tls-port", true, |c| c.tls_port.to_string(), |c, v| c.tls_port = parse_uint(v, 0, 65535)? as u16),
+    param!("tls-cert-file", true, |c| c.tls_cert_file.clone(), |c, v| c.tls_cert_file = v.to_string()),
+    param!("tls-key-file", true, |c| c.tls_key_file.clone(), |c, v| c.tls_key_file = v.to_string()),
+    param!("tls-ca-cert-file", true, |c| c.tls_ca_cert_file.clone(), |c, v| c.tls_ca_cert_file = v.to_string()),
+    param!("tls-auth-clients", true, |c| c.tls_auth_clients.clone(), |c, v| c.tls_auth_clients = parse_enum(v, &["no", "yes", "optional"])?),
+    param!("tls-protocols", true, |c| c.tls_protocols.clone(), |c, v| c.tls_protocols = parse_tls_protocols(v)?),
     param!("enable-protected-configs", false, |c| c.enable_protected_configs.clone(), |c, v| c.enable_protected_configs = parse_enum(v, PROTECTED_ACTION)?),
     param!("enable-debug-command", false, |c| c.enable_debug_command.clone(), |c, v| c.enable_debug_command = parse_enum(v, PROTECTED_ACTION)?),
     param!("enable-module-command", false, |c| c.enable_module_command.clone(), |c, v| c.enable_module_command = parse_enum(v, PROTECTED_ACTION)?),

@@ -9,9 +9,11 @@
 //! write lookup) moves one bucket over, so no single command pays for moving millions of
 //! entries (measured: a one-shot resize at 4M keys stalled an insert for 300 ms).
 //!
-//! Each entry is one allocation — the chain link, the value, and the key bytes right after
-//! them — and a bucket is one thin pointer. A separate key allocation cost 32 bytes a key
-//! (with glibc's headers and size classes) and a pointer chase on every comparison.
+//! Each entry is one allocation — the chain link, the value, a 32-bit tag the owner may use (the
+//! keyspace keeps each key's LRU/LFU access there), then the key's length as a varint and the
+//! key bytes — and a bucket is one thin pointer. With a three-word value, a key of up to ten
+//! bytes fits a 48-byte block: a separate key allocation, or the access time inside the value's
+//! padded struct, cost 8–32 bytes a key more.
 
 use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::marker::PhantomData;
@@ -20,12 +22,13 @@ use std::ptr::NonNull;
 
 use rand::Rng;
 
-/// The fixed part of an entry; `key_len` key bytes follow it in the same allocation.
+/// The fixed part of an entry; the key's length (a varint) and its bytes follow it in the same
+/// allocation.
 #[repr(C)]
 struct Node<V> {
     next: Bucket<V>,
     value: V,
-    key_len: u32,
+    tag: u32,
 }
 
 /// A pointer to a live entry of a [`Dict`]: allocated by [`NodePtr::alloc`], owned by the
@@ -48,30 +51,46 @@ impl<V> PartialEq for NodePtr<V> {
 
 type Bucket<V> = Option<NodePtr<V>>;
 
-/// Where the key bytes start: right after `key_len`, inside the node's tail padding if any.
-fn key_offset<V>() -> usize {
-    offset_of!(Node<V>, key_len) + size_of::<u32>()
+/// Where the key's length starts: right after the tag, inside the node's tail padding if any.
+fn tail_offset<V>() -> usize {
+    offset_of!(Node<V>, tag) + size_of::<u32>()
+}
+
+/// Bytes of the varint that encodes `len` (7 bits a byte, low bits first).
+fn varint_len(len: usize) -> usize {
+    let bits = usize::BITS - len.max(1).leading_zeros();
+    bits.div_ceil(7) as usize
 }
 
 /// An entry's block: never smaller than the fixed part, so the node is always whole in it (a
 /// short key may end inside the fixed part's tail padding).
 fn node_layout<V>(key_len: usize) -> Layout {
-    let size = (key_offset::<V>() + key_len).max(size_of::<Node<V>>());
+    let size = (tail_offset::<V>() + varint_len(key_len) + key_len).max(size_of::<Node<V>>());
     Layout::from_size_align(size, align_of::<Node<V>>()).expect("entry size fits in memory")
 }
 
 impl<V> NodePtr<V> {
-    fn alloc(key: &[u8], value: V, next: Bucket<V>) -> Self {
-        let key_len = u32::try_from(key.len()).expect("key shorter than 4 GiB");
+    fn alloc(key: &[u8], value: V, tag: u32, next: Bucket<V>) -> Self {
         let layout = node_layout::<V>(key.len());
-        // SAFETY: the layout is not zero-sized (it holds at least the link and the length).
-        // The fixed part and the key bytes are written, each inside the block, before the
-        // pointer is handed out.
+        // SAFETY: the layout is not zero-sized (it holds at least the link and the tag). The
+        // fixed part, the length and the key bytes are written, each inside the block, before
+        // the pointer is handed out.
         unsafe {
             let base = alloc(layout);
             let Some(node) = NonNull::new(base.cast::<Node<V>>()) else { handle_alloc_error(layout) };
-            node.as_ptr().write(Node { next, value, key_len });
-            std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(key_offset::<V>()), key.len());
+            node.as_ptr().write(Node { next, value, tag });
+            let mut at = base.add(tail_offset::<V>());
+            let mut len = key.len();
+            loop {
+                let more = len >= 0x80;
+                at.write((len & 0x7f) as u8 | if more { 0x80 } else { 0 });
+                at = at.add(1);
+                len >>= 7;
+                if !more {
+                    break;
+                }
+            }
+            std::ptr::copy_nonoverlapping(key.as_ptr(), at, key.len());
             NodePtr(node)
         }
     }
@@ -88,10 +107,21 @@ impl<V> NodePtr<V> {
 
     /// The key. Callers bound the lifetime by a borrow of the dict.
     fn key<'a>(self) -> &'a [u8] {
-        // SAFETY: a live node has `key_len` initialised bytes at the key offset.
+        // SAFETY: a live node has a complete varint at the tail offset, then that many
+        // initialised key bytes, all inside its block.
         unsafe {
-            let len = (*self.0.as_ptr()).key_len as usize;
-            std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>().add(key_offset::<V>()), len)
+            let mut at = self.0.as_ptr().cast::<u8>().add(tail_offset::<V>());
+            let (mut len, mut shift) = (0usize, 0);
+            loop {
+                let byte = *at;
+                at = at.add(1);
+                len |= usize::from(byte & 0x7f) << shift;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+                shift += 7;
+            }
+            std::slice::from_raw_parts(at, len)
         }
     }
 
@@ -107,18 +137,34 @@ impl<V> NodePtr<V> {
         unsafe { &mut (*self.0.as_ptr()).value }
     }
 
-    /// Frees the node and hands its value back.
+    fn tag(self) -> u32 {
+        // SAFETY: a live node's tag is initialised.
+        unsafe { (*self.0.as_ptr()).tag }
+    }
+
+    /// The value and the tag, to change. Callers bound the lifetime by a mutable borrow of the
+    /// dict; the two are distinct fields.
+    fn value_and_tag_mut<'a>(self) -> (&'a mut V, &'a mut u32) {
+        // SAFETY: as `value_mut`; the references point at disjoint fields.
+        unsafe {
+            let node = self.0.as_ptr();
+            (&mut (*node).value, &mut (*node).tag)
+        }
+    }
+
+    /// Frees the node and hands its value and tag back.
     ///
     /// # Safety
     /// The node must be unlinked, and nothing may use this pointer afterwards.
-    unsafe fn into_value(self) -> V {
+    unsafe fn into_value(self) -> (V, u32) {
         // SAFETY: the value is initialised and read exactly once; the block was allocated with
-        // this layout (the key length never changes) and the caller promises it is not used.
+        // this layout (the key never changes) and the caller promises it is not used.
         unsafe {
-            let layout = node_layout::<V>((*self.0.as_ptr()).key_len as usize);
+            let layout = node_layout::<V>(self.key().len());
             let value = std::ptr::addr_of!((*self.0.as_ptr()).value).read();
+            let tag = self.tag();
             dealloc(self.0.as_ptr().cast(), layout);
-            value
+            (value, tag)
         }
     }
 }
@@ -302,28 +348,49 @@ impl<V> Dict<V> {
     }
 
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        self.get_tagged_mut(key).map(|(value, _)| value)
+    }
+
+    /// A key's value and its tag.
+    pub fn get_tagged(&self, key: &[u8]) -> Option<(&V, u32)> {
+        self.find(key).map(|node| (node.value(), node.tag()))
+    }
+
+    /// A key's value and its tag, to change.
+    pub fn get_tagged_mut(&mut self, key: &[u8]) -> Option<(&mut V, &mut u32)> {
         if self.len == 0 {
             return None;
         }
         self.rehash_step();
-        self.find(key).map(NodePtr::value_mut)
+        self.find(key).map(NodePtr::value_and_tag_mut)
     }
 
     pub fn contains_key(&self, key: &[u8]) -> bool {
         self.find(key).is_some()
     }
 
-    /// Inserts or replaces; returns the previous value.
+    /// Inserts or replaces; returns the previous value. A new key's tag is zero.
     pub fn insert(&mut self, key: &[u8], value: V) -> Option<V> {
-        if let Some(slot) = self.get_mut(key) {
+        self.insert_tagged(key, value, 0)
+    }
+
+    /// Inserts or replaces, setting the tag; returns the previous value.
+    pub fn insert_tagged(&mut self, key: &[u8], value: V, tag: u32) -> Option<V> {
+        if let Some((slot, old_tag)) = self.get_tagged_mut(key) {
+            *old_tag = tag;
             return Some(std::mem::replace(slot, value));
         }
-        self.insert_absent(key, value);
+        self.insert_absent_tagged(key, value, tag);
         None
     }
 
-    /// Inserts a key known to be absent.
+    /// Inserts a key known to be absent. Its tag is zero.
     pub fn insert_absent(&mut self, key: &[u8], value: V) -> &mut V {
+        self.insert_absent_tagged(key, value, 0)
+    }
+
+    /// Inserts a key known to be absent, with its tag.
+    pub fn insert_absent_tagged(&mut self, key: &[u8], value: V, tag: u32) -> &mut V {
         let may_resize = self.frozen.is_none() || self.tables[0].is_empty();
         if may_resize && self.rehash_index.is_none() && self.len + 1 > self.tables[0].len() * GROW_LOAD {
             self.start_resize((self.len + 1).next_power_of_two().max(MIN_BUCKETS));
@@ -337,7 +404,7 @@ impl<V> Dict<V> {
             frozen.born.insert(key.into());
         }
         let bucket = &mut table[b];
-        let node = NodePtr::alloc(key, value, *bucket);
+        let node = NodePtr::alloc(key, value, tag, *bucket);
         *bucket = Some(node);
         self.len += 1;
         node.value_mut()
@@ -350,6 +417,11 @@ impl<V> Dict<V> {
 
     /// Removes a key; returns its value.
     pub fn remove(&mut self, key: &[u8]) -> Option<V> {
+        self.remove_tagged(key).map(|(value, _)| value)
+    }
+
+    /// Removes a key; returns its value and tag.
+    pub fn remove_tagged(&mut self, key: &[u8]) -> Option<(V, u32)> {
         if self.len == 0 {
             return None;
         }
@@ -438,7 +510,7 @@ impl<V> Dict<V> {
                 while let Some(node) = at {
                     at = node.next();
                     // SAFETY: the table that held the chain is gone; each node is freed once.
-                    drop(unsafe { node.into_value() });
+                    drop(unsafe { node.into_value() }.0);
                 }
             }
         }
@@ -700,9 +772,33 @@ mod tests {
 
     #[test]
     fn one_allocation_holds_a_short_key_and_an_entry() {
-        // 8-byte link, a 40-byte value (the keyspace's `Entry`), the length and an 11-byte key:
-        // 63 bytes, which glibc serves from an 80-byte chunk (the key used to cost 32 more).
-        assert_eq!(node_layout::<[u64; 5]>(11).size(), 63);
+        // 8-byte link, a 24-byte value (the keyspace's `Value`), the tag, a length byte and an
+        // 11-byte key: 48 bytes, one of mimalloc's size classes.
+        assert_eq!(node_layout::<[u64; 3]>(11).size(), 48);
+        assert_eq!(node_layout::<[u64; 3]>(0).size(), 40);
+        assert_eq!(node_layout::<[u64; 3]>(200).size(), 36 + 2 + 200);
+    }
+
+    #[test]
+    fn keys_of_every_length_and_tags_round_trip() {
+        let mut d = Dict::new();
+        let lengths = [0usize, 1, 3, 4, 5, 127, 128, 129, 300, 16_383, 16_384, 70_000];
+        for (i, &len) in lengths.iter().enumerate() {
+            let key = vec![b'a' + i as u8; len];
+            d.insert_tagged(&key, i, 1000 + i as u32);
+        }
+        for (i, &len) in lengths.iter().enumerate() {
+            let key = vec![b'a' + i as u8; len];
+            assert_eq!(d.get_tagged(&key), Some((&i, 1000 + i as u32)));
+            *d.get_tagged_mut(&key).unwrap().1 += 1;
+        }
+        let mut keys: Vec<usize> = d.keys().map(<[u8]>::len).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, lengths);
+        for (i, &len) in lengths.iter().enumerate() {
+            assert_eq!(d.remove_tagged(&vec![b'a' + i as u8; len]), Some((i, 1001 + i as u32)));
+        }
+        assert!(d.is_empty());
     }
 
     #[test]

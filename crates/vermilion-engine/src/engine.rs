@@ -101,11 +101,17 @@ pub struct Engine {
     renamed_commands: Option<RenamedCommands>,
     /// What the network servers on this engine do when a client sends SHUTDOWN.
     shutdown_listeners: Mutex<Vec<(u64, ShutdownListener)>>,
+    /// What puts `CONFIG SET` values into effect outside the engine (TLS in a network server).
+    config_appliers: Mutex<Vec<(u64, ConfigApplier)>>,
     next_listener_id: AtomicU64,
 }
 
 /// Told that a client asked for SHUTDOWN (after the save it asked for succeeded).
 pub type ShutdownListener = Arc<dyn Fn() + Send + Sync>;
+
+/// Puts new parameter values into effect before `CONFIG SET` commits them (a server reloading
+/// its TLS certificate, say). An error refuses the whole command, which then changes nothing.
+pub type ConfigApplier = Arc<dyn Fn(&crate::config::ConfigChange<'_>) -> Result<(), crate::config::ConfigError> + Send + Sync>;
 
 /// The command table as `rename-command` left it: names taken away, and new names.
 struct RenamedCommands {
@@ -215,6 +221,7 @@ impl Engine {
             aof: Default::default(),
             renamed_commands: RenamedCommands::new(&config_renames),
             shutdown_listeners: Mutex::new(Vec::new()),
+            config_appliers: Mutex::new(Vec::new()),
             next_listener_id: AtomicU64::new(1),
         });
         engine.keyspace.lock().eviction = Arc::clone(&engine.eviction);
@@ -381,6 +388,35 @@ impl Engine {
     /// Whether some network server would stop on SHUTDOWN.
     pub(crate) fn has_shutdown_listeners(&self) -> bool {
         !self.shutdown_listeners.lock().is_empty()
+    }
+
+    /// Registers what puts new parameter values into effect outside the engine; returns an id
+    /// for [`Engine::remove_config_applier`].
+    pub fn add_config_applier(&self, applier: ConfigApplier) -> u64 {
+        let id = self.next_listener_id.fetch_add(1, Ordering::Relaxed);
+        self.config_appliers.lock().push((id, applier));
+        id
+    }
+
+    pub fn remove_config_applier(&self, id: u64) {
+        self.config_appliers.lock().retain(|(applier_id, _)| *applier_id != id);
+    }
+
+    /// Asks every applier to put `change` into effect. When one refuses, those that already
+    /// applied it are asked to restore the old values (as Redis restores its backup), and the
+    /// refusal is returned.
+    pub(crate) fn apply_config_change(&self, change: &crate::config::ConfigChange<'_>) -> Result<(), crate::config::ConfigError> {
+        let appliers: Vec<ConfigApplier> = self.config_appliers.lock().iter().map(|(_, a)| Arc::clone(a)).collect();
+        for (done, applier) in appliers.iter().enumerate() {
+            if let Err(refusal) = applier(change) {
+                for applied in &appliers[..done] {
+                    // Nothing more can be done if restoring fails too; appliers log their failures.
+                    let _ = applied(&change.reverse());
+                }
+                return Err(refusal);
+            }
+        }
+        Ok(())
     }
 
     /// Tells every server on this engine that a client asked for SHUTDOWN. Listeners must not

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use crate::keyspace::{lru_clock, Entry, Keyspace, LRU_CLOCK_MAX};
+use crate::keyspace::{lru_clock, Keyspace, LRU_CLOCK_MAX};
 use crate::pubsub::class;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,13 +116,13 @@ impl Settings {
     }
 
     /// Records an access to a key (LRU clock, or LFU counter bump with decay).
-    pub fn touch(&self, entry: &mut Entry, now_ms: i64, rng: &mut impl Rng) {
+    pub fn touch(&self, access: &mut u32, now_ms: i64, rng: &mut impl Rng) {
         if self.policy().is_lfu() {
-            let counter = self.lfu_decayed(entry.access, now_ms);
+            let counter = self.lfu_decayed(*access, now_ms);
             let counter = lfu_log_incr(counter, self.lfu_log_factor.load(Ordering::Relaxed), rng);
-            entry.access = (lfu_minutes(now_ms) << 8) | counter;
+            *access = (lfu_minutes(now_ms) << 8) | counter;
         } else {
-            entry.access = lru_clock(now_ms);
+            *access = lru_clock(now_ms);
         }
     }
 
@@ -198,12 +198,23 @@ impl Pool {
 pub enum Pressure {
     /// Under the limit (or no limit).
     Fine,
-    /// Still over the limit: nothing more could be evicted in the time allowed.
+    /// Still over the limit, with keys left to evict: the time budget ran out, and the
+    /// background tick and the next commands go on evicting. Commands run meanwhile, as under
+    /// Redis's `EVICT_RUNNING`: a busy engine evicts slower, it does not refuse writes.
+    Evicting,
+    /// Still over the limit with nothing left to evict (or `noeviction`): commands that may
+    /// grow memory are refused.
     Over,
 }
 
+/// Keys evicted between two looks at the clock: every round evicts at least this many (unless
+/// fewer bring memory under the limit), whatever the machine's load, so a round always frees
+/// more than one write adds (Redis checks its time limit every 16 keys too).
+const KEYS_PER_CLOCK_CHECK: u32 = 16;
+
 /// Evicts keys until memory use is under `maxmemory`, nothing is evictable, or the time budget
-/// (from `maxmemory-eviction-tenacity`) is spent.
+/// (from `maxmemory-eviction-tenacity`) is spent. Runs before every command, so memory goes
+/// over the limit only by what the commands under way add.
 pub fn perform_evictions(engine: &crate::engine::Engine, ks: &mut Keyspace, now_ms: i64) -> Pressure {
     let used = || crate::info::used_memory() as u64;
     let settings = std::sync::Arc::clone(&ks.eviction);
@@ -218,6 +229,7 @@ pub fn perform_evictions(engine: &crate::engine::Engine, ks: &mut Keyspace, now_
     }
     let started = Instant::now();
     let budget = time_budget(settings.tenacity.load(Ordering::Relaxed));
+    let mut evicted = 0u32;
     while used() > limit {
         let Some((db, key)) = pick_victim(ks, &settings, policy, now_ms) else {
             return Pressure::Over;
@@ -227,11 +239,18 @@ pub fn perform_evictions(engine: &crate::engine::Engine, ks: &mut Keyspace, now_
         if engine.aof.is_logging() {
             engine.aof.record_expired(db, &key);
         }
-        if started.elapsed() > budget {
-            return if used() > limit { Pressure::Over } else { Pressure::Fine };
+        evicted += 1;
+        if evicted.is_multiple_of(KEYS_PER_CLOCK_CHECK) && started.elapsed() > budget {
+            return if used() > limit { Pressure::Evicting } else { Pressure::Fine };
         }
     }
     Pressure::Fine
+}
+
+/// Whether memory is over `maxmemory` with nothing left to evict: what a script checks when
+/// it starts (it is refused its first write then, as in Redis, never stopped half way).
+pub fn out_of_memory(engine: &crate::engine::Engine, ks: &mut Keyspace, now_ms: i64) -> bool {
+    perform_evictions(engine, ks, now_ms) == Pressure::Over
 }
 
 /// Redis's `evictionTimeLimitUs`: 50 µs per tenacity step up to 10, growing fast beyond;
@@ -276,11 +295,11 @@ fn pick_victim(ks: &mut Keyspace, settings: &Settings, policy: Policy, now_ms: i
                 d.keys.random_entry(&mut ks.rng).map(|(k, _)| (Box::<[u8]>::from(k), None))
             };
             let Some((key, when)) = sampled else { continue };
-            let Some(entry) = d.keys.get(&key) else { continue };
+            let Some((_, access)) = d.keys.get_tagged(&key) else { continue };
             let score = match policy {
                 Policy::VolatileTtl => u64::MAX - when.unwrap_or(i64::MAX) as u64,
-                p if p.is_lfu() => 255 - u64::from(settings.lfu_decayed(entry.access, now_ms)),
-                _ => idle_ms(entry.access, now_ms),
+                p if p.is_lfu() => 255 - u64::from(settings.lfu_decayed(access, now_ms)),
+                _ => idle_ms(access, now_ms),
             };
             ks.eviction_pool.offer(Candidate { score, db, key });
         }

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::keyspace::{Db, Entry, Keyspace};
+use crate::keyspace::{Db, Keyspace};
 use crate::types::Value;
 use crate::pubsub::class;
 
@@ -106,7 +106,7 @@ struct FieldVisit {
 
 fn visit_hash_with_field_ttls(db: &mut Db, key: &[u8], now_ms: i64) -> FieldVisit {
     db.preserve(key);
-    let Some(Entry { value: Value::Hash(hash), .. }) = db.keys.get_mut(key) else {
+    let Some(Value::Hash(hash)) = db.keys.get_mut(key) else {
         return FieldVisit { reclaimed: 0, key_deleted: false, still_listed: false };
     };
     let reclaimed = hash.reclaim_expired(now_ms, FIELDS_PER_HASH_VISIT);
@@ -169,7 +169,6 @@ fn expire_hash_fields(ks: &mut Keyspace, now_ms: i64, started: Instant, budget: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyspace::Entry;
     use crate::types::{StringValue, Value};
 
     #[test]
@@ -177,7 +176,7 @@ mod tests {
         let mut ks = Keyspace::new(2, Default::default());
         for i in 0..5000 {
             let key = format!("k{i}");
-            ks.dbs[1].keys.insert(key.as_bytes(), Entry::new(Value::String(StringValue::Int(i)), 0));
+            ks.dbs[1].keys.insert(key.as_bytes(), Value::String(StringValue::Int(i)));
             ks.dbs[1].set_expire(key.as_bytes(), if i % 2 == 0 { 100 } else { 10_000 });
         }
         let mut total = 0;
@@ -187,5 +186,20 @@ mod tests {
         assert_eq!(total, 2500);
         assert_eq!(ks.dbs[1].len(), 2500);
         assert_eq!(ks.stats.expired_keys, 2500);
+    }
+
+    #[test]
+    fn a_client_pause_keeps_expired_keys_until_it_ends() {
+        let mut ks = Keyspace::new(1, Default::default());
+        ks.dbs[0].keys.insert(b"k", Value::String(StringValue::Int(1)));
+        ks.dbs[0].set_expire(b"k", 100);
+        ks.blocked.pause(crate::blocking::PauseKind::Write, 5000);
+        assert_eq!(active_expire_cycle(&mut ks, 1000, Duration::from_secs(1)), 0);
+        assert!(!ks.expire_if_needed(0, b"k", 1000), "nothing is deleted while paused");
+        assert!(ks.is_gone(0, b"k", 1000), "yet lookups miss the key");
+        assert_eq!((ks.dbs[0].len(), ks.stats.expired_keys), (1, 0));
+        ks.blocked.unpause();
+        assert!(ks.expire_if_needed(0, b"k", 1000));
+        assert_eq!((ks.dbs[0].len(), ks.stats.expired_keys), (0, 1));
     }
 }

@@ -18,11 +18,12 @@ pub fn lru_clock(now_ms: i64) -> u32 {
     ((now_ms / 1000) as u32) & LRU_CLOCK_MAX
 }
 
-/// A stored value with its access metadata.
+/// A key's value with its access metadata, as it moves in and out of a database (MOVE, RENAME,
+/// loading). In the database the access lives in the key's entry tag (see [`Db::keys`]).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub value: Value,
-    /// LRU clock of the last access (OBJECT IDLETIME).
+    /// LRU clock of the last access, or LFU minutes and counter (OBJECT IDLETIME / FREQ).
     pub access: u32,
 }
 
@@ -30,15 +31,15 @@ impl Entry {
     pub fn new(value: Value, now_ms: i64) -> Self {
         Entry { value, access: lru_clock(now_ms) }
     }
+}
 
-    /// Seconds since the last access, tolerating the 24-bit clock's wrap-around.
-    pub fn idle_seconds(&self, now_ms: i64) -> u64 {
-        let now = lru_clock(now_ms);
-        if now >= self.access {
-            u64::from(now - self.access)
-        } else {
-            u64::from(LRU_CLOCK_MAX - self.access + now)
-        }
+/// Seconds since an access stamped `access`, tolerating the 24-bit clock's wrap-around.
+pub fn idle_seconds(access: u32, now_ms: i64) -> u64 {
+    let now = lru_clock(now_ms);
+    if now >= access {
+        u64::from(now - access)
+    } else {
+        u64::from(LRU_CLOCK_MAX - access + now)
     }
 }
 
@@ -46,7 +47,9 @@ impl Entry {
 /// keys, so active expiry samples only keys that can expire.
 #[derive(Default)]
 pub struct Db {
-    pub keys: Dict<Entry>,
+    /// Each key's value; the entry's tag holds its access (LRU clock or LFU counter), which
+    /// keeps the access out of the value's padded struct (8 bytes a key).
+    pub keys: Dict<Value>,
     pub expires: Dict<i64>,
     /// Where the active expiry cycle resumes its scan of `expires`.
     pub expire_cursor: u64,
@@ -93,11 +96,18 @@ impl Db {
     /// Deletes a key and its expiry. Returns whether it existed.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         self.preserve(key);
-        let entry = self.keys.remove(key)?;
+        let (value, access) = self.keys.remove_tagged(key)?;
+        let entry = Entry { value, access };
         if !self.expires.is_empty() {
             self.expires.remove(key);
         }
         Some(entry)
+    }
+
+    /// Adds a key known to be absent, with its access (a key moved in from elsewhere).
+    pub fn insert_entry(&mut self, key: &[u8], entry: Entry) {
+        self.preserve(key);
+        self.keys.insert_absent_tagged(key, entry.value, entry.access);
     }
 
     pub fn set_expire(&mut self, key: &[u8], when_ms: i64) {
@@ -117,7 +127,7 @@ impl Db {
     /// Lists `key` for the active expiry of fields if it holds a hash with field TTLs (called
     /// wherever such a hash lands under a key: HEXPIRE, RESTORE, RENAME, COPY, MOVE).
     pub fn track_field_ttls(&mut self, key: &[u8]) {
-        let has_field_ttls = matches!(self.keys.get(key), Some(Entry { value: Value::Hash(h), .. }) if h.has_field_ttls());
+        let has_field_ttls = matches!(self.keys.get(key), Some(Value::Hash(h)) if h.has_field_ttls());
         if has_field_ttls && !self.hashes_with_field_ttls.contains_key(key) {
             self.hashes_with_field_ttls.insert_new(key.into(), ());
         }
@@ -199,9 +209,13 @@ impl Keyspace {
     }
 
     /// Deletes the key if it has expired; returns true if it did.
+    ///
+    /// Not while a CLIENT PAUSE is in effect: the pause promises no change to the data (and no
+    /// DEL in the AOF), so an expired key stays until it ends, as in Redis. Lookups treat it as
+    /// missing meanwhile (see [`Keyspace::is_gone`]).
     pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now_ms: i64) -> bool {
         let d = &mut self.dbs[db];
-        if d.is_expired(key, now_ms) {
+        if d.is_expired(key, now_ms) && !self.blocked.writes_paused(now_ms) {
             d.remove(key);
             self.stats.expired_keys += 1;
             self.watched.touch(db, key);
@@ -211,5 +225,11 @@ impl Keyspace {
         } else {
             false
         }
+    }
+
+    /// Lazy expiry for a lookup: deletes the key if it has expired, and says whether it had, so
+    /// the lookup misses. During a CLIENT PAUSE the expired key stays, yet still reads as missing.
+    pub fn is_gone(&mut self, db: usize, key: &[u8], now_ms: i64) -> bool {
+        self.expire_if_needed(db, key, now_ms) || self.dbs[db].is_expired(key, now_ms)
     }
 }

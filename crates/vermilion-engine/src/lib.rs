@@ -32,8 +32,8 @@ pub mod util;
 pub use blocking::Waiter;
 pub use client::{Client, ClientKind, ClientShared, ConnectionInfo, DurabilityWait, Outcome};
 pub use clock::Clock;
-pub use config::{Config, ConfigError};
-pub use engine::{Engine, EngineError, EngineStats, Loading, ShutdownListener};
+pub use config::{Config, ConfigChange, ConfigError};
+pub use engine::{ConfigApplier, Engine, EngineError, EngineStats, Loading, ShutdownListener};
 pub use reply::Reply;
 
 /// The Redis version Vermilion behaves as (what HELLO and INFO report as `redis_version`).

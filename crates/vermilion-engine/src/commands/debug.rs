@@ -115,17 +115,16 @@ fn object(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     ctx.expire_if_needed(key);
     let now = ctx.now();
-    let Some(entry) = ctx.db().keys.get(key) else {
+    let Some((value, access)) = ctx.db().keys.get_tagged(key) else {
         return Err(errors::NO_SUCH_KEY);
     };
     // The payload is the type byte, the value, and a 10-byte trailer (version and checksum).
-    let serialized = crate::persist::dump_payload(&entry.value).len().saturating_sub(11);
+    let serialized = crate::persist::dump_payload(value).len().saturating_sub(11);
     let line = format!(
-        "Value at:{:p} refcount:1 encoding:{} serializedlength:{serialized} lru:{} lru_seconds_idle:{}",
-        &entry.value as *const _,
-        entry.value.encoding_name(),
-        entry.access,
-        entry.idle_seconds(now),
+        "Value at:{:p} refcount:1 encoding:{} serializedlength:{serialized} lru:{access} lru_seconds_idle:{}",
+        value as *const _,
+        value.encoding_name(),
+        crate::keyspace::idle_seconds(access, now),
     );
     Ok(Reply::Simple(line.into()))
 }

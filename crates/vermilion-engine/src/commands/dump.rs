@@ -29,10 +29,10 @@ pub static COMMANDS: &[Command] = &[
 /// DUMP key
 fn dump(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let Some(entry) = ctx.read(key) else {
+    let Some(value) = ctx.read(key) else {
         return Ok(Reply::Null);
     };
-    Ok(Reply::bulk(persist::dump_payload(&entry.value)))
+    Ok(Reply::bulk(persist::dump_payload(value)))
 }
 
 /// RESTORE's options after the payload.
@@ -123,7 +123,7 @@ fn set_idle_time(ctx: &mut Ctx, key: &[u8], idle: i64) {
         backdated if backdated >= 0 => backdated,
         _ => (now + max / 2) % max,
     };
-    if let Some(entry) = ctx.db().keys.get_mut(key) {
-        entry.access = access as u32;
+    if let Some((_, stamp)) = ctx.db().keys.get_tagged_mut(key) {
+        *stamp = access as u32;
     }
 }

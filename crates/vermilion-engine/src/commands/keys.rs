@@ -4,7 +4,7 @@ use super::table::{acl, flag, key, CmdResult, Command, Group, KeySpec};
 use super::args::scan_cursor;
 use super::Ctx;
 use crate::glob::glob_match;
-use crate::keyspace::Entry;
+use crate::keyspace::{idle_seconds, Entry};
 use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::{StringValue, Value};
@@ -132,7 +132,7 @@ fn touch(ctx: &mut Ctx) -> CmdResult {
 fn type_cmd(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     ctx.read_untouched(key);
-    let name = ctx.db().keys.get(key).map_or("none", |e| e.value.type_name());
+    let name = ctx.db().keys.get(key).map_or("none", Value::type_name);
     Ok(Reply::simple(name))
 }
 
@@ -183,7 +183,7 @@ fn scan(ctx: &mut Ctx) -> CmdResult {
     // Like Redis: collect up to COUNT keys (or visit ten times as many buckets), then filter.
     let mut found: Vec<Vec<u8>> = Vec::new();
     cursor = db.keys.scan_steps(cursor, count as usize, |k, entry| {
-        let type_ok = type_filter.as_deref().is_none_or(|t| t == entry.value.type_name().as_bytes());
+        let type_ok = type_filter.as_deref().is_none_or(|t| t == entry.type_name().as_bytes());
         if type_ok && matches_pattern(pattern, k) {
             found.push(k.to_vec());
         }
@@ -230,7 +230,7 @@ fn rename_generic(ctx: &mut Ctx, only_if_absent: bool) -> CmdResult {
     let expire = db.expire_of(src);
     let entry = db.remove(src).expect("looked up above");
     db.remove(dst);
-    db.keys.insert_new(dst.into(), entry);
+    db.insert_entry(dst, entry);
     db.track_field_ttls(dst);
     if let Some(when) = expire {
         db.set_expire(dst, when);
@@ -278,10 +278,10 @@ fn copy(ctx: &mut Ctx) -> CmdResult {
     if target_db == ctx.client.db && src == dst {
         return Err(SAME_OBJECT);
     }
-    let Some(entry) = ctx.read(src) else {
+    let Some(value) = ctx.read(src) else {
         return Ok(Reply::Integer(0));
     };
-    let value = entry.value.clone();
+    let value = value.clone();
     let expire = ctx.db().expire_of(src);
     let now = ctx.now();
     ctx.ks.expire_if_needed(target_db, dst, now);
@@ -292,7 +292,7 @@ fn copy(ctx: &mut Ctx) -> CmdResult {
         }
         target.remove(dst);
     }
-    target.keys.insert_new(dst.into(), Entry::new(value, now));
+    target.insert_entry(dst, Entry::new(value, now));
     target.track_field_ttls(dst);
     if let Some(when) = expire {
         target.set_expire(dst, when);
@@ -323,7 +323,7 @@ fn move_cmd(ctx: &mut Ctx) -> CmdResult {
     let expire = db.expire_of(key);
     let entry = db.remove(key).expect("looked up above");
     let target = &mut ctx.ks.dbs[target_db];
-    target.keys.insert_new(key.into(), entry);
+    target.insert_entry(key, entry);
     target.track_field_ttls(key);
     if let Some(when) = expire {
         target.set_expire(key, when);
@@ -473,10 +473,10 @@ fn persist(ctx: &mut Ctx) -> CmdResult {
 }
 
 /// Looks a key up for OBJECT without touching its access time (as Redis's LOOKUP_NOTOUCH).
-fn object_entry<'c>(ctx: &'c mut Ctx) -> Result<Option<&'c Entry>, Reply> {
+fn object_entry<'c>(ctx: &'c mut Ctx) -> Result<Option<(&'c Value, u32)>, Reply> {
     let key = ctx.args.bytes()?;
     ctx.expire_if_needed(key);
-    Ok(ctx.db().keys.get(key))
+    Ok(ctx.db().keys.get_tagged(key))
 }
 
 fn uses_lfu(ctx: &Ctx) -> bool {
@@ -485,7 +485,7 @@ fn uses_lfu(ctx: &Ctx) -> bool {
 
 /// OBJECT ENCODING key
 fn object_encoding(ctx: &mut Ctx) -> CmdResult {
-    Ok(object_entry(ctx)?.map_or(Reply::Null, |e| Reply::bulk(e.value.encoding_name())))
+    Ok(object_entry(ctx)?.map_or(Reply::Null, |(value, _)| Reply::bulk(value.encoding_name())))
 }
 
 /// Integers below this are shared objects in Redis (`OBJ_SHARED_INTEGERS`).
@@ -503,7 +503,7 @@ fn object_refcount(ctx: &mut Ctx) -> CmdResult {
     Ok(match object_entry(ctx)? {
         None => Reply::Null,
         // Redis shares small integers unless an LRU/LFU policy needs per-object access data.
-        Some(Entry { value: Value::String(StringValue::Int(n)), .. })
+        Some((Value::String(StringValue::Int(n)), _))
             if (0..SHARED_INTEGERS).contains(n) && (maxmemory == 0 || !lru_policy) =>
         {
             Reply::Integer(SHARED_REFCOUNT)
@@ -517,7 +517,7 @@ fn object_idletime(ctx: &mut Ctx) -> CmdResult {
     // Access times are stamped from the cached clock (Redis's LRU clock): read idle time on the
     // same clock, or a second boundary between the two readings adds a second.
     let now = ctx.engine.coarse_ms();
-    let Some(idle) = object_entry(ctx)?.map(|e| e.idle_seconds(now)) else {
+    let Some(idle) = object_entry(ctx)?.map(|(_, access)| idle_seconds(access, now)) else {
         return Ok(Reply::Null);
     };
     if uses_lfu(ctx) {
@@ -528,7 +528,7 @@ fn object_idletime(ctx: &mut Ctx) -> CmdResult {
 
 /// OBJECT FREQ key
 fn object_freq(ctx: &mut Ctx) -> CmdResult {
-    let Some(access) = object_entry(ctx)?.map(|e| e.access) else {
+    let Some(access) = object_entry(ctx)?.map(|(_, access)| access) else {
         return Ok(Reply::Null);
     };
     if !uses_lfu(ctx) {

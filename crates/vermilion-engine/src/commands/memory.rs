@@ -49,7 +49,7 @@ fn usage(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Null);
     }
     let entry = ctx.db().keys.get(key).expect("exists above");
-    let value_bytes = heap_bytes_of(&entry.value);
+    let value_bytes = heap_bytes_of(entry);
     let expiry = if ctx.db().expire_of(key).is_some() { 32 + key.len() } else { 0 };
     Ok(Reply::Integer((ENTRY_OVERHEAD + key.len() + value_bytes + expiry) as i64))
 }

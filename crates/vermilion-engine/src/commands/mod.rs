@@ -49,7 +49,7 @@ pub use table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group
 
 use crate::client::ClientState;
 use crate::engine::Engine;
-use crate::keyspace::{Db, Entry, Keyspace};
+use crate::keyspace::{Db, Keyspace};
 use crate::reply::{errors, Reply};
 use crate::types::Value;
 
@@ -232,9 +232,19 @@ impl<'a> Ctx<'a> {
         self.ks.expire_if_needed(self.client.db, key, now)
     }
 
+    /// Lazy expiry for a read: whether the key has expired (deleted now, or kept until a CLIENT
+    /// PAUSE ends), so the read misses.
+    fn is_gone(&mut self, key: &[u8]) -> bool {
+        if self.ks.dbs[self.client.db].expires.is_empty() {
+            return false;
+        }
+        let now = self.now();
+        self.ks.is_gone(self.client.db, key, now)
+    }
+
     /// Looks a key up for reading: lazy expiry, hit/miss statistics, access time.
-    pub fn read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.expire_if_needed(key);
+    pub fn read(&mut self, key: &[u8]) -> Option<&mut Value> {
+        let gone = self.is_gone(key);
         let now = self.engine.coarse_ms();
         let ks = &mut *self.ks;
         // The entry comes back mutable (lazy field expiry changes it on reads), so a snapshot
@@ -242,13 +252,14 @@ impl<'a> Ctx<'a> {
         ks.dbs[self.client.db].preserve(key);
         let touch = !self.client.no_touch;
         let Keyspace { dbs, stats, eviction, rng, .. } = ks;
-        match dbs[self.client.db].keys.get_mut(key) {
-            Some(entry) => {
+        let found = if gone { None } else { dbs[self.client.db].keys.get_tagged_mut(key) };
+        match found {
+            Some((value, access)) => {
                 stats.keyspace_hits += 1;
                 if touch {
-                    eviction.touch(entry, now, rng);
+                    eviction.touch(access, now, rng);
                 }
-                Some(entry)
+                Some(value)
             }
             None => {
                 ks.stats.keyspace_misses += 1;
@@ -261,9 +272,9 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::read`] without touching the access time (Redis's `LOOKUP_NOTOUCH`, as EXISTS, TYPE
     /// and TTL look keys up): whether the key exists, counted and published as a read.
     pub fn read_untouched(&mut self, key: &[u8]) -> bool {
-        self.expire_if_needed(key);
+        let gone = self.is_gone(key);
         let ks = &mut *self.ks;
-        if ks.dbs[self.client.db].keys.contains_key(key) {
+        if !gone && ks.dbs[self.client.db].keys.contains_key(key) {
             ks.stats.keyspace_hits += 1;
             return true;
         }
@@ -273,33 +284,32 @@ impl<'a> Ctx<'a> {
     }
 
     /// Looks a key up for writing: lazy expiry and access time, no hit statistics.
-    pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+    pub fn write(&mut self, key: &[u8]) -> Option<&mut Value> {
         self.expire_if_needed(key);
         let now = self.engine.coarse_ms();
         let touch = !self.client.no_touch;
         let db = self.client.db;
         let Keyspace { dbs, eviction, rng, .. } = &mut *self.ks;
         dbs[db].preserve(key);
-        let entry = dbs[db].keys.get_mut(key)?;
+        let (value, access) = dbs[db].keys.get_tagged_mut(key)?;
         if touch {
-            eviction.touch(entry, now, rng);
+            eviction.touch(access, now, rng);
         }
-        Some(entry)
+        Some(value)
     }
 
     /// Whether the key exists (after lazy expiry), without touching its access time.
     pub fn exists(&mut self, key: &[u8]) -> bool {
-        self.expire_if_needed(key);
-        self.db().keys.contains_key(key)
+        !self.is_gone(key) && self.db().keys.contains_key(key)
     }
 
     /// Adds a key known to be absent (a write lookup just missed it), not counting a change:
     /// the caller fills the new value and counts what it did. Publishes the `new` event.
     pub fn insert_absent(&mut self, key: &[u8], value: Value) {
         let now = self.engine.coarse_ms();
-        let entry = Entry { value, access: self.ks.eviction.initial_access(now) };
+        let access = self.ks.eviction.initial_access(now);
         self.db().preserve(key);
-        self.db().keys.insert_new(key.into(), entry);
+        self.db().keys.insert_absent_tagged(key, value, access);
         self.notify(crate::pubsub::class::NEW, "new", key);
     }
 
@@ -308,10 +318,10 @@ impl<'a> Ctx<'a> {
     pub fn store(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
         // An expired key is gone first (publishing `expired`), so its value counts as new.
         self.expire_if_needed(key);
-        let entry = Entry { value, access: self.ks.eviction.initial_access(self.engine.coarse_ms()) };
+        let access = self.ks.eviction.initial_access(self.engine.coarse_ms());
         let db = self.db();
         db.preserve(key);
-        let replaced = db.keys.insert(key, entry).is_some();
+        let replaced = db.keys.insert_tagged(key, value, access).is_some();
         if replaced && !keep_ttl {
             db.persist(key);
         }
@@ -339,7 +349,7 @@ impl<'a> Ctx<'a> {
     /// Deletes `key` if it holds an emptied collection: Redis never keeps empty lists, hashes,
     /// sets or sorted sets. Returns whether it was deleted.
     pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {
-        let empty = self.db().keys.get(key).is_some_and(|e| e.value.is_empty_collection());
+        let empty = self.db().keys.get(key).is_some_and(Value::is_empty_collection);
         if empty {
             self.db().remove(key);
         }
@@ -367,7 +377,7 @@ macro_rules! typed_lookups {
                 pub fn $read(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
                     match self.read(key) {
                         None => Ok(None),
-                        Some(Entry { value: Value::$variant(v), .. }) => {
+                        Some(Value::$variant(v)) => {
                             let v: &mut $ty = v;
                             Ok(Some(v))
                         }
@@ -378,7 +388,7 @@ macro_rules! typed_lookups {
                 pub fn $write(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, crate::reply::Reply> {
                     match self.write(key) {
                         None => Ok(None),
-                        Some(Entry { value: Value::$variant(v), .. }) => {
+                        Some(Value::$variant(v)) => {
                             let v: &mut $ty = v;
                             Ok(Some(v))
                         }

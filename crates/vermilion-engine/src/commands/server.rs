@@ -3,7 +3,7 @@
 use super::table::{acl, flag, CmdResult, Command, Group};
 use super::{help_reply, Ctx};
 use crate::client::ClientKind;
-use crate::config::{Config, PARAMS, PROTECTED_PARAMS};
+use crate::config::{find_param, Config, ConfigChange, PARAMS, PROTECTED_PARAMS};
 use crate::glob::glob_match;
 use crate::reply::{errors, Reply};
 
@@ -208,7 +208,9 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
     if !pairs.len().is_multiple_of(2) {
         return Err(errors::arity("config|set"));
     }
-    let mut trial = ctx.engine.config();
+    let current = ctx.engine.config();
+    let mut trial = current.clone();
+    let mut names = Vec::with_capacity(pairs.len() / 2);
     let protected_allowed = Config::allows_protected_action(&trial.enable_protected_configs, ctx.client.shared.info.is_local());
     for pair in pairs.chunks_exact(2) {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
@@ -218,7 +220,12 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
             )));
         }
         trial.set_at_runtime(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
+        names.extend(find_param(&name).map(|param| param.name));
     }
+    // What lives outside the engine (a server's TLS context) takes the new values first, and
+    // may refuse them.
+    let change = ConfigChange { old: &current, new: &trial, names: &names };
+    ctx.engine.apply_config_change(&change).map_err(|e| Reply::error(format!("ERR {e}")))?;
     for pair in pairs.chunks_exact(2) {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
         ctx.engine.set_config(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;

@@ -9,7 +9,6 @@ use super::hash::{parse_random_count, sample_distinct, scan_reply, ScanOptions};
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::args::scan_cursor;
 use super::Ctx;
-use crate::keyspace::Entry;
 use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::set::Member;
@@ -259,8 +258,8 @@ fn spop_many(ctx: &mut Ctx, key: &[u8], count: usize) -> CmdResult {
 fn smove(ctx: &mut Ctx) -> CmdResult {
     let (src, dst, member) = (ctx.args.bytes()?, ctx.args.bytes()?, ctx.args.bytes()?);
     // Redis looks both keys up first, then answers 0 for a missing source before any type check.
-    let src_is_set = ctx.write(src).map(|e| matches!(e.value, Value::Set(_)));
-    let dst_is_set = ctx.write(dst).map(|e| matches!(e.value, Value::Set(_)));
+    let src_is_set = ctx.write(src).map(|e| matches!(e, Value::Set(_)));
+    let dst_is_set = ctx.write(dst).map(|e| matches!(e, Value::Set(_)));
     match (src_is_set, dst_is_set) {
         (None, _) => return Ok(Reply::Integer(0)),
         (Some(false), _) | (_, Some(false)) => return Err(errors::WRONGTYPE),
@@ -293,7 +292,7 @@ fn source_sets<'c>(ctx: &'c mut Ctx, keys: &[&[u8]]) -> Result<Vec<Option<&'c Se
     Ok(keys
         .iter()
         .map(|k| match db.keys.get(k) {
-            Some(Entry { value: Value::Set(set), .. }) => Some(&**set),
+            Some(Value::Set(set)) => Some(&**set),
             _ => None,
         })
         .collect())

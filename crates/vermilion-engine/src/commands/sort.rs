@@ -158,7 +158,7 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
     let argv = ctx.args.argv();
     let mut opts = SortOptions::parse(&argv[2..], readonly)?;
     let source = argv[1];
-    let kind = match ctx.read(source).map(|e| &e.value) {
+    let kind = match ctx.read(source).map(|value| &*value) {
         None => SourceKind::Missing,
         Some(Value::List(_)) => SourceKind::List,
         Some(Value::Set(_)) => SourceKind::Set,
@@ -211,7 +211,7 @@ enum SourceKind {
 /// sorted keeps its own order (reversed by DESC), and only the LIMIT window is loaded.
 fn load(ctx: &mut Ctx, source: &[u8], opts: &SortOptions) -> (Vec<Item>, (i64, i64)) {
     let Some(entry) = ctx.db().keys.get(source) else { return (Vec::new(), opts.window(0)) };
-    match &entry.value {
+    match entry {
         Value::List(list) if opts.dont_sort => {
             let (start, end) = opts.window(list.len());
             let range = if end >= start { start as usize..end as usize + 1 } else { 0..0 };
@@ -331,7 +331,7 @@ fn lookup_by_pattern(ctx: &mut Ctx, pattern: &[u8], element: &[u8]) -> Option<Ve
         None => (after_star, None),
     };
     let key = [&pattern[..star], element, suffix].concat();
-    match (&ctx.read(&key)?.value, field) {
+    match (&*ctx.read(&key)?, field) {
         (Value::String(s), None) => Some(s.to_vec()),
         // A field past its TTL is reclaimed, as any command naming a field does.
         (Value::Hash(_), Some(field)) => super::hash::live_field_value(ctx, &key, field),

@@ -581,7 +581,7 @@ fn write_resp_base(ks: &Keyspace, path: &Path) -> Result<(), String> {
         encode(&mut out, &[b"SELECT".to_vec(), index.to_string().into_bytes()]);
         for (key, entry) in db.keys.iter() {
             let ttl = db.expire_of(key).unwrap_or(0).to_string().into_bytes();
-            let payload = super::dump_payload(&entry.value);
+            let payload = super::dump_payload(entry);
             encode(&mut out, &[b"RESTORE".as_slice(), key, &ttl, &payload, b"REPLACE", b"ABSTTL"]);
         }
     }

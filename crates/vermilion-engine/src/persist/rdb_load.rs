@@ -283,7 +283,7 @@ impl LoadSink for KeyspaceLoader<'_, '_> {
             }
             db.remove(&key);
         }
-        db.keys.insert_new(key.as_slice().into(), Entry::new(value, now_ms));
+        db.insert_entry(&key, Entry::new(value, now_ms));
         db.track_field_ttls(&key);
         if let Some(when) = expire_ms {
             db.set_expire(&key, when);

@@ -575,7 +575,7 @@ fn write_snapshot(engine: &Engine, ks: &Keyspace, config: &Config, path: &Path, 
             write_select_db(&mut chunk, index);
             write_resize_db(&mut chunk, db.keys.len(), db.expires.len());
             for (key, entry) in db.keys.iter() {
-                write_key(&mut chunk, key, &entry.value, db.expire_of(key), strings);
+                write_key(&mut chunk, key, entry, db.expire_of(key), strings);
                 if chunk.len() >= SAVE_CHUNK_BYTES {
                     writer.write(&chunk).map_err(io)?;
                     chunk.clear();

@@ -16,7 +16,8 @@
 //! [`Db::preserve`]: crate::keyspace::Db::preserve
 
 use crate::dict::Dict;
-use crate::keyspace::{Entry, Keyspace};
+use crate::keyspace::Keyspace;
+use crate::types::Value;
 
 use super::rdb_file::{write_key, write_resize_db, write_select_db};
 use super::rdb_value::Strings;
@@ -36,7 +37,7 @@ pub struct DbSnapshot {
     /// Buckets saved ahead of the walk by writes, waiting to be handed to the file.
     pending: Vec<u8>,
     /// The tables as they were when a flush emptied the database mid-snapshot.
-    detached: Option<Box<(Dict<Entry>, Dict<i64>)>>,
+    detached: Option<Box<(Dict<Value>, Dict<i64>)>>,
     /// The next bucket the walk saves.
     next_bucket: usize,
 }
@@ -48,7 +49,7 @@ impl DbSnapshot {
 
     /// Saves `key`'s bucket of the live tables if the snapshot has not yet: called before a
     /// write changes `key` (or its expiry).
-    pub(crate) fn save_bucket_of(&mut self, key: &[u8], keys: &mut Dict<Entry>, expires: &Dict<i64>) {
+    pub(crate) fn save_bucket_of(&mut self, key: &[u8], keys: &mut Dict<Value>, expires: &Dict<i64>) {
         if self.detached.is_some() {
             // The snapshot reads the detached tables; the live ones hold only newer keys.
             return;
@@ -59,7 +60,7 @@ impl DbSnapshot {
     }
 
     /// Before the database is emptied: keeps its tables for the snapshot, leaving empty ones.
-    pub(crate) fn detach(&mut self, keys: &mut Dict<Entry>, expires: &mut Dict<i64>) {
+    pub(crate) fn detach(&mut self, keys: &mut Dict<Value>, expires: &mut Dict<i64>) {
         if self.detached.is_none() {
             self.detached = Some(Box::new((std::mem::take(keys), std::mem::take(expires))));
         }
@@ -67,7 +68,7 @@ impl DbSnapshot {
 
     /// Saves buckets from where the walk stopped into `out`, until the table is done (true) or
     /// this hold's budget is spent. Returns whether the table is done, and the keys saved.
-    fn walk(&mut self, keys: &mut Dict<Entry>, expires: &Dict<i64>, out: &mut Vec<u8>) -> (bool, usize) {
+    fn walk(&mut self, keys: &mut Dict<Value>, expires: &Dict<i64>, out: &mut Vec<u8>) -> (bool, usize) {
         let (keys, expires) = match self.detached.as_deref_mut() {
             Some((keys, expires)) => (keys, &*expires),
             None => (keys, expires),
@@ -87,11 +88,11 @@ impl DbSnapshot {
 }
 
 /// Saves one bucket (if not saved yet) into `out`; returns how many keys it held.
-fn save_bucket(bucket: usize, keys: &mut Dict<Entry>, expires: &Dict<i64>, out: &mut Vec<u8>, strings: Strings) -> usize {
+fn save_bucket(bucket: usize, keys: &mut Dict<Value>, expires: &Dict<i64>, out: &mut Vec<u8>, strings: Strings) -> usize {
     let mut count = 0;
     keys.save_bucket(bucket, |key, entry| {
         let expire = if expires.is_empty() { None } else { expires.get(key).copied() };
-        write_key(out, key, &entry.value, expire, strings);
+        write_key(out, key, entry, expire, strings);
         count += 1;
     });
     count
@@ -230,14 +231,14 @@ mod tests {
     fn put(ks: &mut Keyspace, db: usize, key: &str, value: &str) {
         let d = &mut ks.dbs[db];
         d.preserve(key.as_bytes());
-        d.keys.insert(key.as_bytes(), Entry::new(Value::String(StringValue::from_bytes(value.as_bytes().to_vec())), 0));
+        d.keys.insert(key.as_bytes(), Value::String(StringValue::from_bytes(value.as_bytes().to_vec())));
     }
 
     fn model_of(ks: &Keyspace) -> Model {
         let mut model = Model::new();
         for (index, db) in ks.dbs.iter().enumerate() {
             for (key, entry) in db.keys.iter() {
-                let Value::String(s) = &entry.value else { unreachable!() };
+                let Value::String(s) = entry else { unreachable!() };
                 model.insert((index as u64, key.to_vec()), (s.to_vec(), db.expire_of(key)));
             }
         }

@@ -21,6 +21,10 @@ pub(super) struct ScriptCaller<'a> {
     pub(super) ks: &'a mut Keyspace,
     pub(super) now: i64,
     pub(super) read_only: bool,
+    /// Memory was over `maxmemory` with nothing to evict when the script started: its first
+    /// write that may grow memory is refused; once it has written, it runs to its end (Redis's
+    /// `scriptVerifyOOM`).
+    pub(super) refuses_growth: bool,
     pub(super) shared: &'a ScriptShared,
     /// A panic caught in a command, resumed when the script is over.
     pub(super) panic: Option<Box<dyn std::any::Any + Send>>,
@@ -46,6 +50,12 @@ impl ScriptCaller<'_> {
         }
         if self.read_only && cmd.has(flag::WRITE) {
             return Reply::err("ERR Write commands are not allowed from read-only scripts.");
+        }
+        if cmd.has(flag::WRITE) {
+            if self.refuses_growth && cmd.has(flag::DENYOOM) {
+                return crate::reply::errors::OOM;
+            }
+            self.refuses_growth = false;
         }
         // A killed script runs nothing more; a write makes it unkillable from here on.
         let status = &self.shared.status;

@@ -265,7 +265,7 @@ impl Functions {
             return Err(super::WRITE_FLAG_WITH_RO);
         }
         let read_only = read_only_command || def.flags.no_writes();
-        let call = Call { function: &def.callback, name: &def.name, kind: ScriptKind::Function, keys, args, read_only };
+        let call = Call { function: &def.callback, name: &def.name, kind: ScriptKind::Function, keys, args, read_only, declared: Some(def.flags) };
         interpreter.call(ctx, call)
     }
 }

@@ -115,6 +115,11 @@ impl ScriptFlags {
         self.0 & 1 != 0
     }
 
+    /// `allow-oom`: the script runs, writes included, even when memory is over `maxmemory`.
+    pub fn allow_oom(self) -> bool {
+        self.0 & 2 != 0
+    }
+
     /// The names of the flags set, in Redis's order.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
         Self::NAMES.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, name)| *name)
@@ -131,6 +136,9 @@ pub(crate) struct Call<'a> {
     pub args: &'a [&'a [u8]],
     /// Whether write commands are refused (a `*_RO` command, or a `no-writes` script).
     pub read_only: bool,
+    /// The flags the code declares (a shebang, a function's registration); `None` for a
+    /// script without a shebang, which keeps EVAL's old rules.
+    pub declared: Option<ScriptFlags>,
 }
 
 /// A sandboxed interpreter with Redis's libraries, and the client its scripts' commands run as.
@@ -213,7 +221,15 @@ impl Interpreter {
     /// Runs `call` against the locked keyspace and converts its result, as Redis's
     /// `luaCallFunction` does.
     fn call(&mut self, ctx: &mut Ctx, call: Call) -> Result<Reply, Reply> {
-        let Call { function, name, kind, keys, args, read_only } = call;
+        let Call { function, name, kind, keys, args, read_only, declared } = call;
+        let refuses_growth = match declared {
+            // Code that may write and did not declare `allow-oom` is refused at once, as a
+            // `denyoom` command.
+            Some(flags) if !flags.allow_oom() && !flags.no_writes() && out_of_memory(ctx) => return Err(crate::reply::errors::OOM),
+            Some(_) => false,
+            // EVAL's old rules: the script starts, and its first write that may grow memory fails.
+            None => out_of_memory(ctx),
+        };
         self.shared.resp.store(2, Ordering::Relaxed);
         self.follow_log_level(ctx.engine);
         self.script_state.db = ctx.client.db;
@@ -229,6 +245,7 @@ impl Interpreter {
             ks: &mut *ctx.ks,
             now,
             read_only,
+            refuses_growth,
             shared: &self.shared,
             panic: None,
         };
@@ -268,6 +285,12 @@ impl Interpreter {
     fn used_memory(&self) -> usize {
         self.lua.used_memory()
     }
+}
+
+/// Whether memory is over `maxmemory` with nothing left to evict as a script starts.
+fn out_of_memory(ctx: &mut Ctx) -> bool {
+    let now = ctx.now();
+    ctx.engine.eviction.maxmemory() > 0 && crate::eviction::out_of_memory(ctx.engine, ctx.ks, now)
 }
 
 /// A C function with one light-pointer upvalue.
@@ -334,7 +357,8 @@ impl Runtime {
             return Err(WRITE_FLAG_WITH_RO);
         }
         let read_only = read_only || script.shebang.flags.no_writes();
-        let call = Call { function: &script.function, name: sha, kind: ScriptKind::Eval, keys, args, read_only };
+        let declared = script.shebang.present.then_some(script.shebang.flags);
+        let call = Call { function: &script.function, name: sha, kind: ScriptKind::Eval, keys, args, read_only, declared };
         self.interpreter.call(ctx, call)
     }
 }

@@ -9,7 +9,6 @@ use std::cell::Cell;
 use super::super::table::CmdResult;
 use super::super::Ctx;
 use crate::engine::Engine;
-use crate::keyspace::Entry;
 use crate::pubsub::class;
 use crate::reply::Reply;
 use crate::types::hash::MAX_FIELD_EXPIRE_MS;
@@ -85,7 +84,7 @@ fn announce_fields_expired(ctx: &mut Ctx, key: &[u8]) {
 /// other families that read single fields (SORT's `key->field` patterns).
 pub(in crate::commands) fn live_field_value(ctx: &mut Ctx, key: &[u8], field: &[u8]) -> Option<Vec<u8>> {
     let clock = FieldClock::of(ctx);
-    let Some(Entry { value: Value::Hash(hash), .. }) = ctx.db().keys.get_mut(key) else {
+    let Some(Value::Hash(hash)) = ctx.db().keys.get_mut(key) else {
         return None;
     };
     let expired = hash.reclaim_if_expired(field, || clock.now());

@@ -339,7 +339,7 @@ fn live_hash<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c HashValue>, 
         after_fields_expired(ctx, key, &clock);
     }
     Ok(match ctx.db().keys.get(key) {
-        Some(crate::keyspace::Entry { value: Value::Hash(hash), .. }) => Some(hash),
+        Some(Value::Hash(hash)) => Some(hash),
         _ => None,
     })
 }

@@ -177,7 +177,7 @@ pub(super) fn parse_setop<'a>(ctx: &mut Ctx<'a>, op: SetOp, store: bool, cardina
 pub(super) fn check_inputs(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<(), Reply> {
     for key in keys {
         match ctx.read(key) {
-            None | Some(Entry { value: Value::ZSet(_) | Value::Set(_), .. }) => {}
+            None | Some(Value::ZSet(_) | Value::Set(_)) => {}
             Some(_) => return Err(errors::WRONGTYPE),
         }
     }
@@ -188,7 +188,7 @@ pub(super) fn check_inputs(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<(), Reply> {
 pub(super) fn borrow_inputs<'c>(ctx: &'c Ctx, keys: &[&[u8]]) -> Vec<Input<'c>> {
     let db = &ctx.ks.dbs[ctx.client.db];
     keys.iter()
-        .map(|key| match db.keys.get(key).map(|e| &e.value) {
+        .map(|key| match db.keys.get(key) {
             Some(Value::ZSet(z)) => Input::ZSet(z),
             Some(Value::Set(s)) => Input::Set(s),
             _ => Input::Missing,

@@ -18,7 +18,6 @@ use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Gr
 use super::args::scan_cursor;
 use super::{Args, Ctx};
 use crate::double::write_g17;
-use crate::keyspace::Entry;
 use crate::pubsub::class;
 use crate::reply::{errors, Reply};
 use crate::types::zset::{Bounds, LexRange, ScoreRange};

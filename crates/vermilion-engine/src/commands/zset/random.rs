@@ -27,7 +27,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx) -> CmdResult {
         return Ok(Reply::Array(Vec::new()));
     }
     let ks = &mut *ctx.ks;
-    let Some(Entry { value: Value::ZSet(zset), .. }) = ks.dbs[ctx.client.db].keys.get(key) else {
+    let Some(Value::ZSet(zset)) = ks.dbs[ctx.client.db].keys.get(key) else {
         unreachable!("checked above");
     };
     let (rng, len, wanted) = (&mut ks.rng, zset.len(), count.unsigned_abs());
@@ -47,7 +47,7 @@ pub(super) fn zrandmember_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         return Ok(Reply::Null);
     }
     let ks = &mut *ctx.ks;
-    let Some(Entry { value: Value::ZSet(zset), .. }) = ks.dbs[ctx.client.db].keys.get(key) else {
+    let Some(Value::ZSet(zset)) = ks.dbs[ctx.client.db].keys.get(key) else {
         unreachable!("checked above");
     };
     let rank = ks.rng.random_range(0..zset.len());
