@@ -36,8 +36,16 @@ export declare class Engine {
    * caller's settings and clock open it; settings passed later are applied as `CONFIG SET` does.
    */
   static named(name: string, settings?: EngineSettings, options?: EngineOptions): Engine;
+  /**
+   * The engine whose data directory (its `dir` option) is `directory`: one per absolute path in
+   * the process, the directory created if missing, its data loaded from and saved there. Throws
+   * when another process's engine holds the directory. `vermilion:///path` URLs open it.
+   */
+  static at(directory: string, settings?: EngineSettings, options?: EngineOptions): Engine;
   /** The name of an engine opened with `Engine.named`. */
   readonly name?: string;
+  /** The absolute data directory of an engine opened with `Engine.at`. */
+  readonly dataDir?: string;
   /** An option's value as Redis prints it (`CONFIG GET`), or `null` for an unknown name. */
   config(name: string): string | null;
   /** Changes an option at run time, as `CONFIG SET` does. Throws for unknown or fixed options. */
@@ -57,7 +65,8 @@ export interface RedisOptions extends IORedisOptions {
 
 /**
  * An ioredis client. With an `engine` or `engineName` option, or a `vermilion://` URL
- * (`vermilion://` for a private engine, `vermilion://name?db=2&maxmemory=1mb` for a named one),
+ * (`vermilion://` for a private engine, `vermilion://name?db=2&maxmemory=1mb` for a named one,
+ * `vermilion:///srv/data?appendonly=yes` for the persistent engine of a data directory),
  * it runs on an in-process engine; every other form (`new Redis()`, a port, a host, a
  * `redis://` URL) connects over the network, exactly as ioredis does.
  */

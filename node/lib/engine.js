@@ -1,6 +1,8 @@
 'use strict';
 // An in-process Vermilion engine: the databases that embedded clients and servers share.
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { isMainThread } = require('node:worker_threads');
 const native = require('./native');
 const { redisName, redisValue, toRedisSettings } = require('./settings');
@@ -10,6 +12,12 @@ const kHandle = Symbol('vermilion.engine');
 
 /** This thread's wrappers of named engines, so that `Engine.named(n) === Engine.named(n)`. */
 const namedEngines = new Map();
+
+/**
+ * Engines of data directories are process-wide engines under this prefix and their path; a NUL
+ * keeps them apart from anything `Engine.named` is given in practice.
+ */
+const DATA_DIR_PREFIX = '\0dir:';
 
 class Engine {
   /**
@@ -37,6 +45,30 @@ class Engine {
       engine[kHandle] = handle;
       Object.defineProperty(engine, 'name', { value: name, enumerable: true });
       namedEngines.set(name, engine);
+    }
+    return engine;
+  }
+
+  /**
+   * The engine whose data directory (its `dir` option) is `directory`: one per absolute path in
+   * the process, shared by every thread as named engines are, the directory created if missing,
+   * its data loaded from and saved there (`appendonly: 'yes'` adds the append-only file).
+   * Another process's engine on the same directory makes this throw: its lock file is held.
+   * `vermilion:///path` URLs open engines this way.
+   */
+  static at(directory, settings = {}, { manualClock } = {}) {
+    if (typeof directory !== 'string' || directory === '') throw new TypeError('vermilion: a data directory must be a non-empty path');
+    const dir = path.resolve(directory);
+    const key = `${DATA_DIR_PREFIX}${dir}`;
+    let engine = namedEngines.get(key);
+    if (engine === undefined) {
+      fs.mkdirSync(dir, { recursive: true });
+      engine = Object.create(Engine.prototype);
+      engine[kHandle] = native.openNamedEngine(key, toRedisSettings({ ...settings, dir }), manualClock);
+      Object.defineProperty(engine, 'dataDir', { value: dir, enumerable: true });
+      namedEngines.set(key, engine);
+    } else {
+      for (const [name, value] of Object.entries(settings)) engine.setConfig(name, value);
     }
     return engine;
   }

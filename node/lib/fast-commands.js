@@ -42,7 +42,7 @@ function fastMethod(kEmbedded, name, buffers, generic) {
     }
     const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     if (!args.every(isPlain)) return generic.apply(this, callback ? [...args, callback] : args);
-    const reply = state.execute(name, args, buffers);
+    const reply = state.call(buffers, name, ...args);
     if (reply === undefined) {
       // The client was closed under us; ioredis's path reports it the usual way.
       return generic.apply(this, callback ? [...args, callback] : args);

@@ -23,7 +23,7 @@ const { parseEngineUrl, isEngineUrl } = require('./url');
 const { nodeify } = require('./nodeify');
 const { installFastCommands, allowsFastCommands } = require('./fast-commands');
 
-native.setReplyErrorClass(ReplyError);
+native.registerJsHelpers(ReplyError, (...items) => items);
 
 // ioredis's own wording, which callers match on.
 const CONNECTION_CLOSED = 'Connection is closed.';
@@ -56,7 +56,7 @@ class Redis extends IORedis {
     const lazyConnect = Boolean(embedded.lazyConnect);
     this.options.lazyConnect = lazyConnect;
     this[kEmbedded] = {
-      engine, session: null, execute: null, socket: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
+      engine, session: null, execute: null, call: null, socket: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
     };
     if (!lazyConnect) this.connect().catch(noop);
   }
@@ -225,6 +225,7 @@ function openSession(redis, state) {
   redis.setStatus('connecting');
   state.session = native.connect(state.engine[kHandle]);
   state.execute = native.sessionExecutor(state.session);
+  state.call = native.sessionCaller(state.session);
   state.socket = {};
   redis.condition = {
     select: options.db,
@@ -277,6 +278,7 @@ function closeSession(redis, state, { reconnecting = false } = {}) {
     native.disconnect(state.session);
     state.session = null;
     state.execute = null;
+    state.call = null;
     state.handler = null;
   }
   if (redis.status === 'end') return;

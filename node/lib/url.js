@@ -3,6 +3,8 @@
 //
 //   vermilion://                  a fresh private engine
 //   vermilion://cache             the engine named "cache" in this process (Engine.named)
+//   vermilion:///srv/data         the engine of that data directory (Engine.at), persisted there
+//   vermilion:///srv/data?appendonly=yes
 //   vermilion://cache?db=2&connectionName=worker&maxmemory=100mb&maxmemory-policy=allkeys-lru
 //   vermilion://user:secret@cache  AUTH as `user` with `secret`
 //
@@ -31,7 +33,7 @@ function isEngineUrl(arg) {
 
 /**
  * The client options a `vermilion://` URL stands for, `engine` included (opened if needed).
- * Throws a TypeError for a URL that names a data directory, which this face does not open.
+ * Throws a TypeError for a URL naming both an engine and a data directory.
  */
 function parseEngineUrl(text) {
   const url = new URL(text);
@@ -45,15 +47,18 @@ function parseEngineUrl(text) {
   }
   if (url.username) options.username = decodeURIComponent(url.username);
   if (url.password) options.password = decodeURIComponent(url.password);
-  if (url.pathname !== '' && url.pathname !== '/') {
-    throw new TypeError(`vermilion: a vermilion:// URL names an engine, not a path: ${text}`);
-  }
   // The host as written: a non-special URL scheme keeps its case.
   const name = decodeURIComponent(url.host);
-  if (name === '') {
-    options.engine = new Engine(settings, { manualClock });
-  } else {
+  const directory = url.pathname === '/' ? '' : decodeURIComponent(url.pathname);
+  if (name !== '' && directory !== '') {
+    throw new TypeError(`vermilion: a vermilion:// URL names an engine or a data directory, not both: ${text}`);
+  }
+  if (directory !== '') {
+    options.engine = Engine.at(directory, settings, { manualClock });
+  } else if (name !== '') {
     options.engine = Engine.named(name, settings, { manualClock });
+  } else {
+    options.engine = new Engine(settings, { manualClock });
   }
   return options;
 }

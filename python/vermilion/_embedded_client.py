@@ -3,6 +3,7 @@ and the native fast paths of a client whose own commands run straight in the eng
 
 from __future__ import annotations
 
+import os
 import weakref
 from typing import Any, Callable, ClassVar, Iterator, Sequence
 
@@ -11,7 +12,7 @@ import redis.asyncio
 from redis.client import EMPTY_RESPONSE, NEVER_DECODE
 from redis.exceptions import ResponseError
 
-from . import _native, fastpath
+from . import _native, data_dir, fastpath
 from .callbacks import CallbackTable, apply_callback
 from .engine import Engine
 
@@ -35,6 +36,17 @@ class EmbeddedClient:
     auto_close_connection_pool: bool
     _session: Any  # the face's EmbeddedConnection, or None
 
+    def __new__(cls, *args: Any, dir: Any = None, serve: data_dir.Serve = None, **kwargs: Any) -> Any:  # noqa: A002
+        """``dir=`` opens the engine of a data directory; when another process owns the
+        directory and serves it, the client made is redis-py's own, connected there."""
+        if dir is not None:
+            target = data_dir.open_or_locate(dir, serve)
+            if isinstance(target, str):
+                # Positional arguments by this constructor's names: redis-py's differ.
+                named = dict(zip(("engine", "db", "password"), args))
+                return cls.redis_client(**network_kwargs({**named, **kwargs}, target))
+        return super().__new__(cls)
+
     def __init__(
         self,
         engine: Engine | None = None,
@@ -50,8 +62,18 @@ class EmbeddedClient:
         connection_pool: redis.ConnectionPool | redis.asyncio.ConnectionPool | None = None,
         single_connection_client: bool = False,
         max_connections: int | None = None,
+        dir: str | os.PathLike[str] | None = None,  # noqa: A002 - Redis's option name
+        serve: data_dir.Serve = None,
         **connection_kwargs: Any,
     ) -> None:
+        if dir is not None:
+            if engine is not None or connection_pool is not None:
+                raise ValueError("dir names the engine: pass it without engine or connection_pool")
+            # __new__ opened it in this process (a served one never reaches here): the same engine.
+            opened = data_dir.open_or_locate(dir, serve)
+            if not isinstance(opened, Engine):
+                raise RuntimeError(f"the data directory {dir!r} was taken by another process meanwhile")
+            engine = opened
         owns_pool = connection_pool is None
         if connection_pool is None:
             connection_pool = self.pool_class(
@@ -108,6 +130,11 @@ class EmbeddedClient:
     def _from_engine_url(cls, url: str, single_connection_client: bool = False, **kwargs: Any) -> Any:
         """A client of the engine a ``vermilion://`` URL names, owning the pool it opens."""
         pool = cls.pool_class.from_url(url, **kwargs)
+        if not isinstance(pool, cls.pool_class):
+            # A data directory another process serves: redis-py's own client, connected there.
+            remote = cls.redis_client(connection_pool=pool, single_connection_client=single_connection_client)
+            remote.auto_close_connection_pool = True
+            return remote
         client = cls(connection_pool=pool, single_connection_client=single_connection_client)
         client.auto_close_connection_pool = True
         return client
@@ -123,6 +150,14 @@ class EmbeddedClient:
 
     def _callback_changed(self, command: str) -> None:
         fastpath.unbind_command(self, command)
+
+
+def network_kwargs(kwargs: dict[str, Any], address: str) -> dict[str, Any]:
+    """A client's keyword arguments for redis-py's own client reaching ``address``: what only
+    an engine understands is dropped, and the address replaces any host, port or socket."""
+    dropped = {"engine", "host", "port", "unix_socket_path", "path"}
+    kept = {key: value for key, value in kwargs.items() if key not in dropped}
+    return {**kept, **data_dir.connection_kwargs(address)}
 
 
 class EmbeddedPipeline:

@@ -53,6 +53,9 @@ class SessionPool:
             return cls.network_pool.from_url(url, **kwargs)
         engine, url_kwargs = urls.parse(url)
         kwargs.update(url_kwargs)
+        if isinstance(engine, str):
+            # A data directory another process serves: a network pool reaching it there.
+            return cls.network_pool.from_url(engine, **kwargs)
         return cls(engine=engine, **kwargs)
 
     @property

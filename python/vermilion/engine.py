@@ -68,6 +68,10 @@ class Engine:
                 config_text = file.read()
         pairs = [(option_name(k), option_value(v)) for k, v in options.items()]
         self._native = _native.Engine(pairs, config_text, clock_ms)
+        # The data directory this engine owns when opened with `at`, and the server that
+        # `serve="auto"` started for it (see vermilion.data_dir).
+        self.data_dir: str | None = None
+        self._data_dir_server: Any = None
         _open_engines.add(self)
 
     def config_get(self, name: str) -> str | None:
@@ -99,13 +103,21 @@ class Engine:
         cls, path: str | os.PathLike[str], *, clock_ms: int | None = None, manual_clock: bool = False, **options: Any
     ) -> Engine:
         """The engine whose data directory (its ``dir`` option) is ``path``: one per absolute
-        path in this process, the directory created if missing. ``vermilion:///path`` URLs
-        open engines this way. (Persistence is yet to come: the data lives in memory.)"""
+        path in this process, the directory created if missing, its data loaded and saved
+        there. ``vermilion:///path`` URLs open engines this way. Another process's engine on
+        the same directory makes this fail (``RuntimeError``: the directory's lock is held);
+        :class:`vermilion.Redis` with ``dir=`` reaches that engine when it is served."""
         directory = os.path.abspath(os.fspath(path))
 
         def open_engine() -> Engine:
+            from . import data_dir  # it builds on this module
+
             os.makedirs(directory, exist_ok=True)
-            return cls(clock_ms=clock_ms, manual_clock=manual_clock, dir=directory, **options)
+            engine = cls(clock_ms=clock_ms, manual_clock=manual_clock, dir=directory, **options)
+            engine.data_dir = directory
+            # The lock is ours now: a record of where a former owner served is stale.
+            data_dir.withdraw(directory)
+            return engine
 
         return cls._open_shared(f"dir:{directory}", options, open_engine)
 

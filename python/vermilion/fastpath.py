@@ -30,6 +30,7 @@ FAST_METHODS: Mapping[str, str] = {
     "rpop": "RPOP",
     "sadd": "SADD",
     "sismember": "SISMEMBER",
+    "zscore": "ZSCORE",
     "zadd": "ZADD",
     "zrange": "ZRANGE",
     "publish": "PUBLISH",

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import redis
 
-from . import _native
+from . import _native, data_dir
 from .engine import Engine
 
 
@@ -19,7 +19,9 @@ class Server:
         redis.Redis(port=srv.port).get("k")
         srv.stop()
 
-    ``engine`` may also be a :class:`vermilion.Redis`, whose engine is then served.
+    ``engine`` may also be a :class:`vermilion.Redis`, whose engine is then served. An engine
+    opened on a data directory (:meth:`Engine.at`) records there where it is served, so other
+    processes opening the directory (``vermilion.Redis(dir=...)``) connect to it.
     """
 
     def __init__(
@@ -38,6 +40,21 @@ class Server:
         self.bind = list(bind)
         self.unixsocket = os.fspath(unixsocket) if unixsocket is not None else None
         self._native = _native.Server(engine._native, self.bind, port, self.unixsocket)
+        self._published: list[str] = []
+        if engine.data_dir is not None:
+            self._published = self.addresses()
+            data_dir.publish(engine.data_dir, self._published)
+
+    def addresses(self) -> list[str]:
+        """Where clients reach this server: ``unix:///path`` and ``redis://host:port``."""
+        found = []
+        if self.unixsocket is not None:
+            found.append(f"unix://{os.path.abspath(self.unixsocket)}")
+        if self.bind and self.port:
+            host = self.bind[0].lstrip("-")
+            host = {"*": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1", "::*": "::1"}.get(host, host)
+            found.append(f"redis://[{host}]:{self.port}" if ":" in host else f"redis://{host}:{self.port}")
+        return found
 
     @property
     def port(self) -> int:
@@ -55,6 +72,9 @@ class Server:
 
     def stop(self) -> None:
         """Stops listening and closes every network connection. Idempotent."""
+        if self._published and self.engine.data_dir is not None:
+            data_dir.withdraw(self.engine.data_dir, self._published)
+            self._published = []
         self._native.stop()
 
     def __enter__(self) -> Server:

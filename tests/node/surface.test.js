@@ -96,8 +96,8 @@ describe('constructor forms', () => {
     expect(await redis.get('k')).toBeNull();
   });
 
-  test('a vermilion:// URL with a path is refused', () => {
-    expect(() => new Redis('vermilion:///var/data')).toThrow(TypeError);
+  test('a vermilion:// URL naming both an engine and a data directory is refused', () => {
+    expect(() => new Redis('vermilion://cache/var/data')).toThrow(TypeError);
   });
 
   test('Engine.named applies later settings as CONFIG SET', () => {

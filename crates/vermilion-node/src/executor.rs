@@ -1,8 +1,11 @@
-//! The hot path: a JS function bound to one session, `execute(name, args, buffers)`.
+//! The hot path: JS functions bound to one session, `execute(name, args, buffers)` and
+//! `call(buffers, name, ...args)`.
 //!
 //! The session travels in the function's napi data pointer, so a call skips what a generic
-//! binding pays per call (handle lookup and validation, borrow bookkeeping): it reads three
-//! arguments, runs the command and converts the reply.
+//! binding pays per call (handle lookup and validation, borrow bookkeeping): it reads its
+//! arguments, runs the command and converts the reply. `call` takes the command's words as its
+//! own arguments, which napi hands over in one step, where `execute` reads an array element by
+//! element; methods that already hold their arguments as a rest list use `call`.
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -23,7 +26,23 @@ use vermilion_engine::{Outcome, Waiter};
 /// Buffers when `buffers` is true. Returns `undefined`, without running it, once the client is
 /// closed (after QUIT, a disconnect, or `CLIENT KILL`).
 #[napi(ts_return_type = "(name: string, args: unknown[], buffers: boolean) => unknown")]
-pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<Executor> {
+pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<BoundFunction> {
+    bind(env, session, c"execute", execute)
+}
+
+/// Returns `call(buffers, name, ...args)` for `session`: `execute` with the arguments spread.
+#[napi(ts_return_type = "(buffers: boolean, name: string, ...args: unknown[]) => unknown")]
+pub fn session_caller(env: Env, session: &External<SharedSession>) -> Result<BoundFunction> {
+    bind(env, session, c"call", call)
+}
+
+/// Creates a JS function named `name` running `callback` with `session` as its data.
+fn bind(
+    env: Env,
+    session: &External<SharedSession>,
+    name: &std::ffi::CStr,
+    callback: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
+) -> Result<BoundFunction> {
     let data = Box::into_raw(Box::new(Rc::clone(session)));
     let mut function = ptr::null_mut();
     // SAFETY: `data` is a live Box that the finalizer below frees exactly once, when the function
@@ -31,9 +50,9 @@ pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<E
     unsafe {
         let created = check(sys::napi_create_function(
             env.raw(),
-            c"execute".as_ptr(),
-            7,
-            Some(execute),
+            name.as_ptr(),
+            name.count_bytes() as isize,
+            Some(callback),
             data.cast(),
             &mut function,
         ))
@@ -52,21 +71,24 @@ pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<E
             return Err(e);
         }
     }
-    Ok(Executor(function))
+    Ok(BoundFunction(function))
 }
 
-/// A created executor function on its way to JS.
-pub struct Executor(sys::napi_value);
+/// A created function on its way to JS.
+pub struct BoundFunction(sys::napi_value);
 
-impl ToNapiValue for Executor {
+impl ToNapiValue for BoundFunction {
     unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
         Ok(value.0)
     }
 }
 
-unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    // A panic must not cross into V8; it becomes a thrown JS error instead.
-    let outcome = catch_unwind(AssertUnwindSafe(|| execute_call(env, info))).unwrap_or_else(|_| {
+/// Runs `body`, turning a panic or an error into a thrown JS error: neither may cross into V8.
+unsafe fn guarded(
+    env: sys::napi_env,
+    body: impl FnOnce() -> Result<sys::napi_value>,
+) -> sys::napi_value {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         Err(Error::from_reason(
             "vermilion: internal error while running a command",
         ))
@@ -77,34 +99,95 @@ unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) 
     })
 }
 
-unsafe fn execute_call(
+unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    guarded(env, || {
+        let mut argc = 3;
+        let mut argv = [ptr::null_mut(); 3];
+        let mut data = ptr::null_mut();
+        check(sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            ptr::null_mut(),
+            &mut data,
+        ))?;
+        if argc < 3 {
+            return Err(Error::from_reason(
+                "execute(name, args, buffers) takes three arguments",
+            ));
+        }
+        let buffers = read_bool(env, argv[2])?;
+        run(env, data, buffers, |session| {
+            session.execute_array(env, argv[0], argv[1])
+        })
+    })
+}
+
+/// Most commands have at most this many words with the `buffers` flag; longer ones are read
+/// again into a vector.
+const INLINE_VALUES: usize = 8;
+
+unsafe extern "C" fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    guarded(env, || {
+        let mut argc = INLINE_VALUES;
+        let mut inline = [ptr::null_mut(); INLINE_VALUES];
+        let mut data = ptr::null_mut();
+        check(sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            inline.as_mut_ptr(),
+            ptr::null_mut(),
+            &mut data,
+        ))?;
+        if argc < 2 {
+            return Err(Error::from_reason(
+                "call(buffers, name, ...args) takes at least two arguments",
+            ));
+        }
+        let spilled;
+        let values: &[sys::napi_value] = if argc <= INLINE_VALUES {
+            &inline[..argc]
+        } else {
+            let mut all = vec![ptr::null_mut(); argc];
+            check(sys::napi_get_cb_info(
+                env,
+                info,
+                &mut argc,
+                all.as_mut_ptr(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ))?;
+            spilled = all;
+            &spilled
+        };
+        let buffers = read_bool(env, values[0])?;
+        run(env, data, buffers, |session| {
+            session.execute(env, &values[1..])
+        })
+    })
+}
+
+unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+    let mut flag = false;
+    check(sys::napi_get_value_bool(env, value, &mut flag))?;
+    Ok(flag)
+}
+
+/// Runs one command on the session in `data` and converts its outcome: the reply, a promise of
+/// the reply for a blocking command that waits, or `undefined` for a closed client.
+unsafe fn run(
     env: sys::napi_env,
-    info: sys::napi_callback_info,
+    data: *mut c_void,
+    buffers: bool,
+    start: impl FnOnce(&mut crate::session::Session) -> Result<Option<Outcome>>,
 ) -> Result<sys::napi_value> {
-    let mut argc = 3;
-    let mut argv = [ptr::null_mut(); 3];
-    let mut data = ptr::null_mut();
-    check(sys::napi_get_cb_info(
-        env,
-        info,
-        &mut argc,
-        argv.as_mut_ptr(),
-        ptr::null_mut(),
-        &mut data,
-    ))?;
-    if argc < 3 {
-        return Err(Error::from_reason(
-            "execute(name, args, buffers) takes three arguments",
-        ));
-    }
-    let mut buffers = false;
-    check(sys::napi_get_value_bool(env, argv[2], &mut buffers))?;
     let session = &*data.cast::<SharedSession>();
     let mut borrowed = session
         .try_borrow_mut()
         .map_err(|_| Error::from_reason("vermilion: command re-entered its own client"))?;
-    let outcome = borrowed.execute(env, argv[0], argv[1])?;
-    match outcome {
+    match start(&mut borrowed)? {
         Some(Outcome::Reply(reply)) => to_js(env, &reply, buffers),
         Some(Outcome::Blocked(waiter)) => {
             borrowed.blocked = Some(waiter.clone());
@@ -129,7 +212,11 @@ impl ToNapiValue for Raw {
 
 /// A promise of a parked call's reply. A plain thread waits for it (served, timed out or
 /// cancelled) and settles the promise on the JS thread; the event loop never blocks.
-unsafe fn blocked_promise(env: sys::napi_env, waiter: Waiter, buffers: bool) -> Result<sys::napi_value> {
+unsafe fn blocked_promise(
+    env: sys::napi_env,
+    waiter: Waiter,
+    buffers: bool,
+) -> Result<sys::napi_value> {
     let env = Env::from_raw(env);
     let (deferred, promise) = env.create_deferred()?;
     std::thread::Builder::new()
@@ -138,7 +225,11 @@ unsafe fn blocked_promise(env: sys::napi_env, waiter: Waiter, buffers: bool) -> 
             let reply = waiter.wait();
             deferred.resolve(move |env| Ok(Raw(unsafe { to_js(env.raw(), &reply, buffers)? })));
         })
-        .map_err(|e| Error::from_reason(format!("vermilion: cannot wait for a blocking command: {e}")))?;
+        .map_err(|e| {
+            Error::from_reason(format!(
+                "vermilion: cannot wait for a blocking command: {e}"
+            ))
+        })?;
     Ok(promise.raw())
 }
 

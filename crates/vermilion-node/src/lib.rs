@@ -18,6 +18,7 @@ mod argv;
 mod engine;
 mod errors;
 mod executor;
+mod helpers;
 mod pushes;
 mod reply;
 mod server;

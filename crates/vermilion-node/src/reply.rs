@@ -12,6 +12,7 @@ use vermilion_engine::Reply;
 
 use crate::argv::check;
 use crate::errors::reply_error;
+use crate::helpers::array_of;
 
 /// Converts a reply; `buffers` selects Buffers over strings for text.
 ///
@@ -23,50 +24,78 @@ pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<
         Reply::Simple(line) => return text(env, line.as_bytes(), buffers),
         Reply::Bulk(bytes) | Reply::Verbatim(_, bytes) => return text(env, bytes, buffers),
         Reply::BigNumber(digits) => return text(env, digits.as_bytes(), buffers),
-        Reply::Double(value) => return text(env, resp2_double(*value).as_bytes(), buffers),
+        Reply::Double(value) => {
+            // Whole scores, the common case, print as their integer; no String needed.
+            if is_plain_integer(*value) {
+                return text(
+                    env,
+                    itoa::Buffer::new().format(*value as i64).as_bytes(),
+                    buffers,
+                );
+            }
+            return text(env, resp2_double(*value).as_bytes(), buffers);
+        }
         Reply::Error(line) => return reply_error(env, line),
         Reply::Integer(n) => check(sys::napi_create_int64(env, *n, &mut out))?,
         Reply::Bool(b) => check(sys::napi_create_int64(env, i64::from(*b), &mut out))?,
         Reply::Null | Reply::NullArray => check(sys::napi_get_null(env, &mut out))?,
         Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Several(items) => {
-            check(sys::napi_create_array_with_length(
+            return array(
                 env,
                 items.len(),
-                &mut out,
-            ))?;
-            for (index, item) in items.iter().enumerate() {
-                check(sys::napi_set_element(
-                    env,
-                    out,
-                    index as u32,
-                    to_js(env, item, buffers)?,
-                ))?;
-            }
+                items.iter().map(|item| to_js(env, item, buffers)),
+            );
         }
+        // RESP2 flattens a map into its keys and values, alternating.
         Reply::Map(pairs) => {
-            check(sys::napi_create_array_with_length(
+            let flat = pairs.iter().flat_map(|(key, value)| [key, value]);
+            return array(
                 env,
                 pairs.len() * 2,
-                &mut out,
-            ))?;
-            for (index, (key, value)) in pairs.iter().enumerate() {
-                check(sys::napi_set_element(
-                    env,
-                    out,
-                    2 * index as u32,
-                    to_js(env, key, buffers)?,
-                ))?;
-                check(sys::napi_set_element(
-                    env,
-                    out,
-                    2 * index as u32 + 1,
-                    to_js(env, value, buffers)?,
-                ))?;
-            }
+                flat.map(|item| to_js(env, item, buffers)),
+            );
         }
     }
     Ok(out)
 }
+
+/// An array of `len` converted items. Short arrays are filled element by element; longer ones
+/// are built by the registered JS builder from call arguments, which costs one call instead of
+/// a property store per element.
+unsafe fn array(
+    env: sys::napi_env,
+    len: usize,
+    items: impl Iterator<Item = Result<sys::napi_value>>,
+) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    if (BUILT_ARRAY_MIN_LEN..=BUILT_ARRAY_MAX_LEN).contains(&len) {
+        let mut values = Vec::with_capacity(len);
+        for item in items {
+            values.push(item?);
+        }
+        // Without a builder (not registered, or JS cannot run now) the slower way still works.
+        if let Ok(Some(array)) = array_of(env, &values) {
+            return Ok(array);
+        }
+        check(sys::napi_create_array_with_length(env, len, &mut out))?;
+        for (index, value) in values.into_iter().enumerate() {
+            check(sys::napi_set_element(env, out, index as u32, value))?;
+        }
+        return Ok(out);
+    }
+    check(sys::napi_create_array_with_length(env, len, &mut out))?;
+    for (index, value) in items.enumerate() {
+        check(sys::napi_set_element(env, out, index as u32, value?))?;
+    }
+    Ok(out)
+}
+
+/// Arrays of at least this many elements go through the JS builder (measured: from about four
+/// elements up its one call beats the per-element stores).
+const BUILT_ARRAY_MIN_LEN: usize = 4;
+/// Longer arrays are filled element by element: a call's arguments live on the JS stack, which
+/// a huge reply (KEYS on a big keyspace) would overflow.
+const BUILT_ARRAY_MAX_LEN: usize = 4096;
 
 /// A string, or a Buffer holding a copy of the bytes. Invalid UTF-8 decodes with U+FFFD, as
 /// `buffer.toString('utf8')` in ioredis does.
@@ -80,6 +109,14 @@ unsafe fn text(env: sys::napi_env, bytes: &[u8], buffers: bool) -> Result<sys::n
             ptr::null_mut(),
             &mut out,
         ))?;
+    } else if bytes.is_ascii() {
+        // ASCII reads the same as Latin-1, which V8 copies without decoding.
+        check(sys::napi_create_string_latin1(
+            env,
+            bytes.as_ptr().cast(),
+            bytes.len() as isize,
+            &mut out,
+        ))?;
     } else {
         check(sys::napi_create_string_utf8(
             env,
@@ -89,6 +126,12 @@ unsafe fn text(env: sys::napi_env, bytes: &[u8], buffers: bool) -> Result<sys::n
         ))?;
     }
     Ok(out)
+}
+
+/// Whether `%.17g` prints `value` as a plain integer: every digit of an integer below 1e17
+/// is written in fixed layout (-0 keeps its sign, so it is not one).
+fn is_plain_integer(value: f64) -> bool {
+    value.fract() == 0.0 && value.abs() < 1e17 && !(value == 0.0 && value.is_sign_negative())
 }
 
 /// A double as Redis writes it to RESP2 clients: C's `%.17g` (what Redis 7.0's `addReplyDouble`
@@ -102,9 +145,7 @@ fn resp2_double(value: f64) -> String {
     if value.is_infinite() {
         return if value > 0.0 { "inf" } else { "-inf" }.into();
     }
-    // Whole scores, the common case, print as their integer: `%.17g` writes every digit of an
-    // integer below 1e17 in fixed layout. Skips the scientific formatting below.
-    if value.fract() == 0.0 && value.abs() < 1e17 && !(value == 0.0 && value.is_sign_negative()) {
+    if is_plain_integer(value) {
         return (value as i64).to_string();
     }
     // `{:.16e}` rounds like printf and yields the 17 significant digits and the exponent, from

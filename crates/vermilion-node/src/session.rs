@@ -29,13 +29,30 @@ impl Session {
         self.client.as_ref()
     }
 
-    /// Runs (or, for a blocking command that must wait, parks) one command read from JS values;
-    /// `None` when the client is closed (after QUIT, a disconnect, or `CLIENT KILL`), in which
-    /// case the command does not run.
+    /// Runs (or, for a blocking command that must wait, parks) one command read from JS values:
+    /// `values` holds its name, then its arguments. `None` when the client is closed (after
+    /// QUIT, a disconnect, or `CLIENT KILL`), in which case the command does not run.
+    ///
+    /// # Safety
+    /// `env` and `values` must be live values of the current native call.
+    pub unsafe fn execute(
+        &mut self,
+        env: napi::sys::napi_env,
+        values: &[napi::sys::napi_value],
+    ) -> napi::Result<Option<Outcome>> {
+        let Some(client) = self.client.as_mut().filter(|c| !c.should_close()) else {
+            return Ok(None);
+        };
+        self.argv
+            .read(env, values, |argv| client.start(argv))
+            .map(Some)
+    }
+
+    /// As [`Session::execute`], with the arguments in a JS array.
     ///
     /// # Safety
     /// `env`, `name` and `args` must be live values of the current native call.
-    pub unsafe fn execute(
+    pub unsafe fn execute_array(
         &mut self,
         env: napi::sys::napi_env,
         name: napi::sys::napi_value,
@@ -45,7 +62,7 @@ impl Session {
             return Ok(None);
         };
         self.argv
-            .read(env, name, args, |argv| client.start(argv))
+            .read_array(env, name, args, |argv| client.start(argv))
             .map(Some)
     }
 }

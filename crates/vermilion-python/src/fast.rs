@@ -12,7 +12,7 @@
 
 use pyo3::exceptions::PyReferenceError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
 use vermilion_engine::Reply;
 
 use crate::argv::{self, Objects};
@@ -404,6 +404,18 @@ impl FastCommands {
         let client = self.client();
         let (name, value) = (client.codec.encode(name)?, client.codec.encode(value)?);
         client.call(py, &[b"SISMEMBER", name.as_bytes(), value.as_bytes()])
+    }
+
+    /// ZSCORE name value: the member's score as a float (redis-py's `float_or_none`), or None.
+    fn zscore<'py>(&self, py: Python<'py>, name: &Bound<'py, PyAny>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client();
+        let (name, value) = (client.codec.encode(name)?, client.codec.encode(value)?);
+        let (reply, resp3) = client.call_raw(py, &[b"ZSCORE", name.as_bytes(), value.as_bytes()])?;
+        match reply {
+            Reply::Double(score) => Ok(PyFloat::new(py, score).into_any()),
+            Reply::Null => Ok(py.None().into_bound(py)),
+            other => py.get_type::<PyFloat>().call1((reply::to_value(py, other, client.shape(resp3))?,)),
+        }
     }
 
     /// ZADD name [NX|XX] [CH] [GT|LT] score member [score member ...] from a member→score mapping.
