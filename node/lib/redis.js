@@ -19,7 +19,7 @@ const DataHandler = require('ioredis/built/DataHandler').default;
 const { ReplyError } = require('redis-errors');
 const native = require('./native');
 const { Engine, kHandle } = require('./engine');
-const { parseEngineUrl, isEngineUrl } = require('./url');
+const { parseEngineUrl, isEngineUrl, networkOptions } = require('./url');
 const { nodeify } = require('./nodeify');
 const { installFastCommands, allowsFastCommands } = require('./fast-commands');
 
@@ -47,6 +47,11 @@ class Redis extends IORedis {
     const embedded = embeddedOptions(args);
     if (!embedded) {
       super(...args);
+      return;
+    }
+    if (embedded.servedAt !== undefined) {
+      // The data directory belongs to another process, which serves it: connect there.
+      super(...networkOptions(embedded.servedAt, embedded));
       return;
     }
     const { engine } = embedded;
@@ -308,6 +313,7 @@ function embeddedOptions(args) {
   for (const values of url === undefined ? objects : [parseEngineUrl(url), ...objects]) {
     for (const [name, value] of Object.entries(values)) if (options[name] === undefined) options[name] = value;
   }
+  if (options.servedAt !== undefined) return options;
   if (options.engine === undefined) {
     options.engine = options.engineName === undefined ? new Engine() : Engine.named(String(options.engineName));
   }

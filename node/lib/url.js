@@ -3,7 +3,8 @@
 //
 //   vermilion://                  a fresh private engine
 //   vermilion://cache             the engine named "cache" in this process (Engine.named)
-//   vermilion:///srv/data         the engine of that data directory (Engine.at), persisted there
+//   vermilion:///srv/data         the engine of that data directory (Engine.at), persisted there;
+//                                 when another process owns and serves it, a network client of it
 //   vermilion:///srv/data?appendonly=yes
 //   vermilion://cache?db=2&connectionName=worker&maxmemory=100mb&maxmemory-policy=allkeys-lru
 //   vermilion://user:secret@cache  AUTH as `user` with `secret`
@@ -12,6 +13,8 @@
 // the client, as they would in a `redis://` URL; `manualClock=<ms>` starts a private engine on a
 // manual clock; every other argument is an engine option under its Redis name.
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { Engine } = require('./engine');
 
 const SCHEME = 'vermilion:';
@@ -54,7 +57,9 @@ function parseEngineUrl(text) {
     throw new TypeError(`vermilion: a vermilion:// URL names an engine or a data directory, not both: ${text}`);
   }
   if (directory !== '') {
-    options.engine = Engine.at(directory, settings, { manualClock });
+    const served = openOrLocate(directory, settings, manualClock);
+    if (typeof served === 'string') return { ...options, servedAt: served };
+    options.engine = served;
   } else if (name !== '') {
     options.engine = Engine.named(name, settings, { manualClock });
   } else {
@@ -63,4 +68,36 @@ function parseEngineUrl(text) {
   return options;
 }
 
-module.exports = { isEngineUrl, parseEngineUrl };
+/** Where a data directory's owner records the addresses it serves it on (see server.js). */
+const SERVED_FILE = 'vermilion.served';
+
+/**
+ * The engine of `directory` opened in this process or, when another process owns it and serves
+ * it, the first address it published (`unix:///...` or `redis://host:port`). With nobody serving
+ * it, the lock error stands.
+ */
+function openOrLocate(directory, settings, manualClock) {
+  try {
+    return Engine.at(directory, settings, { manualClock });
+  } catch (error) {
+    if (!/is in use by another Vermilion engine/.test(String(error?.message))) throw error;
+    let record = '';
+    try {
+      record = fs.readFileSync(path.join(path.resolve(directory), SERVED_FILE), 'utf8');
+    } catch {
+      throw error;
+    }
+    const address = record.split('\n').map((line) => line.trim()).find(Boolean);
+    if (address === undefined) throw error;
+    return address;
+  }
+}
+
+/** ioredis arguments for a published address, carrying the URL's client options. */
+function networkOptions(address, options) {
+  const { servedAt, ...clientOptions } = options;
+  if (address.startsWith('unix://')) return [{ ...clientOptions, path: address.slice('unix://'.length) }];
+  return [address, clientOptions];
+}
+
+module.exports = { isEngineUrl, parseEngineUrl, networkOptions };

@@ -85,6 +85,21 @@ test('a directory another process holds is refused with the lock error', async (
   expect(other.stdout).toMatch(/is in use by another Vermilion engine/);
 });
 
+test('a directory another process owns and serves is reached over its published address', async () => {
+  const directory = freshDirectory();
+  const owner = client(`vermilion://${directory}`);
+  await owner.set('k', 'from the owner');
+  const socket = path.join(directory, 'vermilion.sock');
+  const server = new Server(owner.engine, { bind: [], port: 0, unixsocket: socket });
+  try {
+    const other = await runNode(WRITE_AND_READ, `vermilion://${directory}`, 'visitor', 'from another process', 'k');
+    expect(other).toMatchObject({ code: 0, stdout: 'from the owner' });
+    expect(await owner.get('visitor')).toBe('from another process');
+  } finally {
+    server.stop();
+  }
+});
+
 test('Engine.at takes only a path', () => {
   expect(() => Engine.at('')).toThrow(TypeError);
 });

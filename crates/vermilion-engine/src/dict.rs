@@ -437,6 +437,19 @@ impl<V> Dict<V> {
         Some(unsafe { removed.into_value() })
     }
 
+    /// Sizes an empty, idle table for `n` entries at once, as a load that knows its key count
+    /// (RDB's RESIZEDB) asks: the keys then go in without a resize moving them again. Does
+    /// nothing to a table that holds entries.
+    pub fn reserve(&mut self, n: usize) {
+        if self.len > 0 || self.frozen.is_some() || self.rehash_index.is_some() {
+            return;
+        }
+        let size = n.next_power_of_two().max(MIN_BUCKETS);
+        if size > self.tables[0].len() {
+            self.tables[0] = empty_buckets(size);
+        }
+    }
+
     fn maybe_shrink(&mut self) {
         let size = self.tables[0].len();
         if self.rehash_index.is_none() && self.frozen.is_none() && size > MIN_BUCKETS && self.len * SHRINK_DIVISOR < size {
@@ -799,6 +812,20 @@ mod tests {
             assert_eq!(d.remove_tagged(&vec![b'a' + i as u8; len]), Some((i, 1001 + i as u32)));
         }
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_reserved_table_takes_its_keys_without_resizing() {
+        let mut d = Dict::new();
+        d.reserve(1000);
+        assert_eq!(d.capacity(), 1024);
+        for i in 0..1000u32 {
+            d.insert(&i.to_be_bytes(), i);
+            assert!(d.rehash_index.is_none());
+        }
+        assert_eq!(d.capacity(), 1024);
+        d.reserve(1 << 20);
+        assert_eq!(d.capacity(), 1024, "a table holding entries is left alone");
     }
 
     #[test]

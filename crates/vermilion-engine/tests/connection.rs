@@ -32,8 +32,7 @@ fn hello_switches_protocol_and_names_client() {
 
 #[test]
 fn requirepass_gates_commands() {
-    let mut config = Config::default();
-    config.requirepass = "secret".into();
+    let config = Config { requirepass: "secret".into(), ..Config::default() };
     let engine = Engine::open(config).unwrap();
     let mut c = engine.connect(ConnectionInfo::embedded("test"));
     assert_eq!(run(&mut c, "GET k"), err("NOAUTH Authentication required."));

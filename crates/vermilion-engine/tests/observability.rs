@@ -92,8 +92,7 @@ fn slowlog_logs_trims_and_resets() {
 }
 
 fn debug_engine() -> (std::sync::Arc<Engine>, Client) {
-    let mut config = Config::default();
-    config.enable_debug_command = "yes".into();
+    let config = Config { enable_debug_command: "yes".into(), ..Config::default() };
     let engine = Engine::open(config).unwrap();
     let client = engine.connect(ConnectionInfo::embedded("test"));
     (engine, client)

@@ -248,8 +248,7 @@ fn thousands_of_concurrent_connections() {
 
 #[test]
 fn tighter_limits_apply_until_the_client_authenticates() {
-    let mut config = vermilion_engine::Config::default();
-    config.requirepass = "secret".into();
+    let config = vermilion_engine::Config { requirepass: "secret".into(), ..Default::default() };
     let server = TestServer::with_config(config);
     let mut client = server.connect();
     client.send(b"*11\r\n");

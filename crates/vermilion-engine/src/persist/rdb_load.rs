@@ -193,6 +193,7 @@ pub fn load_into(engine: &Engine, mut target: Target, path: &Path, verify_checks
         duplicates,
         report: LoadReport::default(),
         keys_since_hold: 0,
+        file_len: bytes.len(),
         started,
         last_log: started,
     };
@@ -212,6 +213,7 @@ struct KeyspaceLoader<'a, 'g> {
     duplicates: Duplicates,
     report: LoadReport,
     keys_since_hold: u64,
+    file_len: usize,
     started: Instant,
     last_log: Instant,
 }
@@ -264,6 +266,15 @@ impl LoadSink for KeyspaceLoader<'_, '_> {
             format!("The file was created with more than the {count} databases configured (it selects database {db})")
         })?;
         Ok(())
+    }
+
+    fn resize_db(&mut self, keys: u64, expires: u64) {
+        // The counts come from the file: a damaged one must not make us allocate more buckets
+        // than it could hold keys (each takes at least three bytes).
+        let most = self.file_len / 3;
+        let db = &mut self.target.keyspace().dbs[self.db];
+        db.keys.reserve(usize::try_from(keys).unwrap_or(usize::MAX).min(most));
+        db.expires.reserve(usize::try_from(expires).unwrap_or(usize::MAX).min(most));
     }
 
     fn key(&mut self, key: Vec<u8>, value: Value, expire_ms: Option<i64>) -> Result<(), String> {
