@@ -115,6 +115,27 @@ def pause_all_holds_everything(a, b):
     return log
 
 
+def read_until_nil(conn, key):
+    """Polls GET until the key reads as missing; the final reply is part of the transcript."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        reply = conn.call(["GET", key])
+        if reply == ("bulk", None):
+            return reply
+        time.sleep(0.01)
+    return conn.call(["GET", key])
+
+
+def pause_keeps_expired_keys(a, b):
+    # The key expires during the pause: reads miss it, but it is not deleted (nothing changes
+    # while paused: no expiry, no DEL in the AOF) until the pause ends.
+    log = [a.call(["SET", "other", "x"]), a.call(["SET", "k", "v", "PX", "300"]), a.call(["CLIENT", "PAUSE", "100000", "WRITE"])]
+    log += [read_until_nil(b, "k"), b.call(["EXISTS", "k"]), b.call(["TTL", "k"]), b.call(["KEYS", "*"])]
+    log += [b.call(["DBSIZE"]), a.call(["DBSIZE"])]
+    log += [a.call(["CLIENT", "UNPAUSE"]), b.call(["GET", "k"]), b.call(["DBSIZE"])]
+    return log
+
+
 def pause_arguments(a, b):
     return [
         a.call(["CLIENT", "PAUSE", "abc"]), a.call(["CLIENT", "PAUSE", "-1"]),
@@ -170,7 +191,7 @@ def refused_inside_multi(a, b):
 
 SCENARIOS = [
     pause_write_holds_writes, pause_write_holds_may_replicate, pause_write_scripts, pause_write_transactions,
-    pause_all_holds_everything, pause_arguments, unblock_modes, failed_auth, refused_inside_multi,
+    pause_all_holds_everything, pause_keeps_expired_keys, pause_arguments, unblock_modes, failed_auth, refused_inside_multi,
 ]
 
 

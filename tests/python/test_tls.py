@@ -124,3 +124,153 @@ def test_redis_py_rejects_a_server_it_does_not_trust(pki: Path, optional: tuple[
     client = redis.Redis(port=tls_port, ssl=True, ssl_ca_certs=str(tmp_path / "other.crt"), socket_timeout=DEADLINE_S)
     with pytest.raises(redis.ConnectionError):
         client.ping()
+
+
+# --- CONFIG SET of the tls-* parameters at run time -------------------------------------------
+
+TLS_REFUSED = "CONFIG SET failed (possibly related to argument '{}') - Unable to update TLS configuration. Check server logs."
+
+
+def make_pki(d: Path, ca_name: str) -> Path:
+    """A CA of its own and a server certificate for 127.0.0.1 signed by it, in `d`."""
+    d.mkdir(parents=True, exist_ok=True)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+            "-days", "2", "-subj", f"/CN={ca_name}", cwd=d)
+    (d / "server.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+            "-subj", "/CN=server", cwd=d)
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.crt", "-days", "2", "-extfile", "server.ext", cwd=d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def second_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_pki(tmp_path_factory.mktemp("pki2"), "Vermilion second CA")
+
+
+@pytest.fixture
+def plain_server() -> Iterator[int]:
+    """A server started without TLS, on plain TCP."""
+    port = free_port()
+    args = [vermilion_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--dir", tempfile.mkdtemp(prefix="vermilion-py-data-")]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    wait_until_listening(process, port)
+    try:
+        yield port
+    finally:
+        process.terminate()
+        assert process.wait(timeout=DEADLINE_S) == 0
+
+
+def wait_until_listening(process: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not listen in time"
+            time.sleep(0.02)
+
+
+def trusting(ca_dir: Path, port: int) -> redis.Redis:
+    """A redis-py TLS client (no certificate of its own) that trusts the CA in `ca_dir`."""
+    return redis.Redis(host="127.0.0.1", port=port, ssl=True, ssl_ca_certs=str(ca_dir / "ca.crt"),
+                       socket_timeout=DEADLINE_S)
+
+
+def tls_connects(ca_dir: Path, port: int) -> bool:
+    client = trusting(ca_dir, port)
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+    finally:
+        client.close()
+
+
+def eventually(condition, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_config_set_rotates_the_certificate_for_new_connections(pki: Path, second_pki: Path,
+                                                                optional: tuple[int, int]) -> None:
+    port, tls_port = optional
+    admin = redis.Redis(port=port)
+    before = trusting(pki, tls_port)
+    assert before.ping()
+    assert admin.config_set("tls-cert-file", str(second_pki / "server.crt"), "tls-key-file", str(second_pki / "server.key"))
+    assert admin.config_get("tls-cert-file") == {"tls-cert-file": str(second_pki / "server.crt")}
+    # New connections get the new certificate: clients trusting only the new CA connect...
+    assert tls_connects(second_pki, tls_port)
+    # ...and clients trusting only the old one do not.
+    assert not tls_connects(pki, tls_port)
+    # A connection made before the rotation goes on with its session.
+    assert before.ping()
+    before.close()
+
+
+def test_config_set_refuses_a_bad_certificate_and_keeps_the_old_one(pki: Path, second_pki: Path,
+                                                                    optional: tuple[int, int], tmp_path: Path) -> None:
+    port, tls_port = optional
+    admin = redis.Redis(port=port, decode_responses=True)
+    with pytest.raises(redis.ResponseError) as missing:
+        admin.config_set("tls-cert-file", str(tmp_path / "missing.crt"))
+    assert str(missing.value) == TLS_REFUSED.format("tls-cert-file")
+    (tmp_path / "garbage.crt").write_text("not a certificate\n")
+    with pytest.raises(redis.ResponseError):
+        admin.config_set("tls-cert-file", str(tmp_path / "garbage.crt"))
+    # A key that does not belong to the certificate.
+    with pytest.raises(redis.ResponseError) as mismatched:
+        admin.config_set("tls-key-file", str(second_pki / "server.key"))
+    assert str(mismatched.value) == TLS_REFUSED.format("tls-key-file")
+    # Nothing changed: the parameters and the certificate served are the old ones.
+    assert admin.config_get("tls-cert-file") == {"tls-cert-file": str(pki / "server.crt")}
+    assert admin.config_get("tls-key-file") == {"tls-key-file": str(pki / "server.key")}
+    assert tls_connects(pki, tls_port)
+    assert not tls_connects(second_pki, tls_port)
+
+
+def test_config_set_tls_port_closes_moves_and_opens_the_listener(pki: Path, optional: tuple[int, int]) -> None:
+    port, tls_port = optional
+    admin = redis.Redis(port=port, decode_responses=True)
+    # The TCP port is taken: refused, and TLS goes on where it was.
+    with pytest.raises(redis.ResponseError) as taken:
+        admin.config_set("tls-port", port)
+    assert str(taken.value) == "CONFIG SET failed (possibly related to argument 'tls-port') - Unable to listen on this port. Check server logs."
+    assert tls_connects(pki, tls_port)
+
+    moved = free_port()
+    assert admin.config_set("tls-port", moved)
+    assert tls_connects(pki, moved)
+    eventually(lambda: not tls_connects(pki, tls_port), "the old TLS port still accepts")
+
+    assert admin.config_set("tls-port", 0)
+    eventually(lambda: not tls_connects(pki, moved), "TLS still accepts after tls-port 0")
+    assert admin.ping()
+
+
+def test_config_set_turns_tls_on_in_a_server_started_without_it(pki: Path, plain_server: int, tmp_path: Path) -> None:
+    admin = redis.Redis(port=plain_server, decode_responses=True)
+    tls_port = free_port()
+    # Without a certificate there is no context to listen with.
+    with pytest.raises(redis.ResponseError) as no_certificate:
+        admin.config_set("tls-port", tls_port)
+    assert str(no_certificate.value) == TLS_REFUSED.format("tls-port")
+    assert admin.config_get("tls-port") == {"tls-port": "0"}
+    # While TLS is off the files are only remembered, as Redis does.
+    assert admin.config_set("tls-cert-file", str(tmp_path / "not-yet.crt"))
+    assert admin.config_set("tls-cert-file", str(pki / "server.crt"), "tls-key-file", str(pki / "server.key"),
+                            "tls-auth-clients", "no", "tls-port", tls_port)
+    assert tls_connects(pki, tls_port)
+    tls_client = trusting(pki, tls_port)
+    tls_client.set("k", "v")
+    assert admin.get("k") == "v"
+    assert tls_client.client_info()["laddr"] == f"127.0.0.1:{tls_port}"
+    tls_client.close()

@@ -11,7 +11,6 @@ use std::time::Duration;
 use socket2::{SockRef, TcpKeepalive};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UnixListener};
-use tokio_rustls::TlsAcceptor;
 use tracing::{debug, warn};
 use vermilion_engine::{ClientKind, ConnectionInfo};
 
@@ -52,14 +51,15 @@ pub(crate) async fn accept_tcp(listener: TcpListener, server: Arc<ServerState>) 
     }
 }
 
-pub(crate) async fn accept_tls(listener: TcpListener, acceptor: TlsAcceptor, server: Arc<ServerState>) {
+pub(crate) async fn accept_tls(listener: TcpListener, server: Arc<ServerState>) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
+                // The context in force now: a CONFIG SET of the TLS files applies from the next client.
+                let Some(acceptor) = server.tls.acceptor() else { continue };
                 let info = tcp_info(&stream, peer, ClientKind::Tls);
                 configure_tcp(&stream, &server);
                 // The handshake runs on the client's own task, so a slow client holds up no one.
-                let acceptor = acceptor.clone();
                 let server = Arc::clone(&server);
                 tokio::spawn(async move {
                     match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {

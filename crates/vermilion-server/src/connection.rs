@@ -4,14 +4,24 @@
 //! in one write: a pipelining client costs one read and one write per batch, not per command.
 //! Commands run right on the connection task (`Client::start` never blocks on I/O); a blocking
 //! command (BLPOP...) hands back a waiter the task awaits, so no thread is ever held up.
+//!
+//! Idle connections are cheap: between requests a connection reads into a buffer its worker
+//! thread shares with every other connection and keeps only the bytes that arrived, and one
+//! idle for [`RELEASE_BUFFERS_AFTER`] gives back what it still holds (a burst's large output
+//! buffer, say). So ten thousand idle clients cost little more than their sockets, while a busy
+//! one keeps its buffers from batch to batch, allocating nothing.
 
+use std::cell::RefCell;
 use std::io;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::{ready, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::Notify;
+use tokio::time::{Instant, Sleep};
 use tracing::{debug, warn};
 use vermilion_engine::commands::may_run_scripts;
 use vermilion_engine::{Client, Outcome, Reply, Waiter};
@@ -24,6 +34,17 @@ use crate::settings::ServerState;
 const FLUSH_AT: usize = 64 * 1024;
 /// An output buffer that grew past this is given back to the allocator after it is written.
 const KEEP_OUTPUT_CAPACITY: usize = 1024 * 1024;
+/// A connection with nothing read or pushed for this long (two checks in a row) gives its buffers
+/// back to the allocator, as Redis's `clientsCron` trims the buffers of idle clients.
+const RELEASE_BUFFERS_AFTER: Duration = Duration::from_secs(2);
+/// Size of each worker thread's read buffer.
+const SHARED_READ_BUFFER: usize = 16 * 1024;
+
+thread_local! {
+    /// What connections read into between requests: one buffer per worker thread, so a
+    /// connection waiting for its next request holds no read buffer of its own.
+    static SHARED_READ: RefCell<Box<[u8]>> = RefCell::new(vec![0; SHARED_READ_BUFFER].into_boxed_slice());
+}
 /// How long the reply to a failed AUTH (or HELLO AUTH) is held back: a password guesser gets
 /// a few tries a second per connection, while the engine and other clients go on meanwhile.
 const FAILED_AUTH_DELAY: Duration = Duration::from_millis(200);
@@ -90,6 +111,14 @@ struct Connection<S> {
     /// Set once the client runs scripts: its batches then run off the async worker as a whole
     /// (see `run_buffered_requests`).
     runs_scripts: bool,
+    /// Whether the read and write buffers may hold memory (see [`RELEASE_BUFFERS_AFTER`]).
+    holds_buffers: bool,
+    /// Reads and pushes so far; the idle check compares it with what it saw the time before.
+    activity: u64,
+    activity_checked: u64,
+    /// Fires every [`RELEASE_BUFFERS_AFTER`] while the buffers are held. Rearmed only when it
+    /// fires, not per request: the hot path pays nothing for it.
+    idle_check: Pin<Box<Sleep>>,
 }
 
 /// Where running the buffered requests without waiting stopped.
@@ -115,8 +144,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let pushed = Arc::new(Notify::new());
         let wake = Arc::clone(&pushed);
         client.mailbox().set_waker(move || wake.notify_one());
-        let out = Vec::with_capacity(16 * 1024);
-        Connection { stream, client, server, decoder: RequestDecoder::new(), out, killed, pushed, runs_scripts: false }
+        Connection {
+            stream,
+            client,
+            server,
+            decoder: RequestDecoder::new(),
+            out: Vec::new(),
+            killed,
+            pushed,
+            runs_scripts: false,
+            holds_buffers: false,
+            activity: 0,
+            activity_checked: 0,
+            idle_check: Box::pin(tokio::time::sleep(RELEASE_BUFFERS_AFTER)),
+        }
     }
 
     async fn run(&mut self) -> CloseReason {
@@ -136,6 +177,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // Subscribers and monitors wait for messages, not requests: `timeout` spares them, as in Redis.
             let listening = self.client.is_subscribed() || self.client.is_monitor();
             let idle_timeout = if listening { None } else { self.server.settings.idle_timeout() };
+            let holds_buffers = self.holds_buffers;
             let read = tokio::select! {
                 biased;
                 () = self.killed.notified() => return Err(CloseReason::ClientDone),
@@ -144,13 +186,39 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     continue;
                 }
                 () = sleep_or_forever(idle_timeout) => return Err(CloseReason::IdleTimeout),
-                read = self.stream.read_buf(self.decoder.read_buffer()) => read?,
+                read = read_some(&mut self.stream, &mut self.decoder) => read?,
+                () = &mut self.idle_check, if holds_buffers => {
+                    self.check_idle();
+                    continue;
+                }
             };
             if read == 0 {
                 return Err(CloseReason::PeerClosed);
             }
+            self.hold_buffers();
             return self.account_read(read);
         }
+    }
+
+    /// Notes that the buffers are (about to be) in use, arming the idle check if they were not.
+    fn hold_buffers(&mut self) {
+        if !self.holds_buffers {
+            self.holds_buffers = true;
+            self.activity_checked = self.activity;
+            self.idle_check.as_mut().reset(Instant::now() + RELEASE_BUFFERS_AFTER);
+        }
+    }
+
+    /// The idle check fired: the buffers go back to the allocator if nothing was read or pushed
+    /// since the last check; otherwise it checks again later.
+    fn check_idle(&mut self) {
+        if self.activity == self.activity_checked && self.out.is_empty() && self.decoder.release_buffers() {
+            self.out = Vec::new();
+            self.holds_buffers = false;
+            return;
+        }
+        self.activity_checked = self.activity;
+        self.idle_check.as_mut().reset(Instant::now() + RELEASE_BUFFERS_AFTER);
     }
 
     /// Encodes the messages waiting in the client's mailbox.
@@ -177,12 +245,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Writes out the messages waiting in the client's mailbox.
     async fn send_pushes(&mut self) -> Result<(), CloseReason> {
+        self.activity += 1;
+        self.hold_buffers();
         self.encode_pushes();
         self.flush().await
     }
 
     /// Counts bytes just read, and enforces `client-query-buffer-limit`.
-    fn account_read(&self, read: usize) -> Result<(), CloseReason> {
+    fn account_read(&mut self, read: usize) -> Result<(), CloseReason> {
+        self.activity += 1;
         let stats = &self.server.engine.stats;
         stats.total_net_input_bytes.fetch_add(read as u64, Ordering::Relaxed);
         stats.total_reads_processed.fetch_add(1, Ordering::Relaxed);
@@ -360,7 +431,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         stats.total_writes_processed.fetch_add(1, Ordering::Relaxed);
         self.out.clear();
         if self.out.capacity() > KEEP_OUTPUT_CAPACITY {
-            self.out = Vec::with_capacity(16 * 1024);
+            self.out = Vec::new();
         }
         Ok(())
     }
@@ -376,6 +447,27 @@ enum BlockedEvent {
     /// A message arrived in the client's mailbox.
     Pushed,
     Closed(CloseReason),
+}
+
+/// Reads more bytes from the client into the decoder. Between requests the read goes through
+/// the worker thread's shared buffer and the decoder keeps only the bytes that came, so waiting
+/// for a request costs no buffer; the rest of a request under way (a large argument) is read
+/// straight into the decoder's.
+async fn read_some<S: AsyncRead + Unpin>(stream: &mut S, decoder: &mut RequestDecoder) -> io::Result<usize> {
+    if decoder.pending_len() > 0 {
+        return stream.read_buf(decoder.read_buffer()).await;
+    }
+    // Cancel-safe: the shared buffer is borrowed within one poll, and bytes read are handed over
+    // in the poll that reads them.
+    std::future::poll_fn(|cx| {
+        SHARED_READ.with_borrow_mut(|shared| {
+            let mut buf = ReadBuf::new(shared);
+            ready!(Pin::new(&mut *stream).poll_read(cx, &mut buf))?;
+            decoder.extend(buf.filled());
+            Poll::Ready(Ok(buf.filled().len()))
+        })
+    })
+    .await
 }
 
 async fn sleep_or_forever(duration: Option<Duration>) {

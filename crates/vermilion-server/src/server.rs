@@ -13,10 +13,10 @@ use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use vermilion_engine::Engine;
 
-use crate::accept::{accept_tcp, accept_tls, accept_unix};
+use crate::accept::{accept_tcp, accept_unix};
 use crate::listener::{bind_all, bind_tcp_all};
 use crate::settings::{refresh_settings, ServerState};
-use crate::tls::TlsOptions;
+use crate::tls::{LiveTls, TlsOptions};
 
 /// How long `stop` waits for connection tasks to wind down.
 const STOP_GRACE: Duration = Duration::from_secs(2);
@@ -44,7 +44,6 @@ impl Default for ServeOptions {
 /// A running server. Stops when dropped, or when a client sends SHUTDOWN.
 pub struct ServerHandle {
     port: u16,
-    tls_port: u16,
     local_addrs: Vec<SocketAddr>,
     running: Arc<Running>,
 }
@@ -57,6 +56,8 @@ struct Running {
     runtime: Mutex<Option<Runtime>>,
     /// The engine's id for this server's SHUTDOWN listener.
     listener_id: Mutex<Option<u64>>,
+    /// The engine's id for this server's `CONFIG SET` applier.
+    applier_id: Mutex<Option<u64>>,
     /// Becomes true once the server has stopped.
     stopped: watch::Sender<bool>,
 }
@@ -82,43 +83,55 @@ pub fn serve(engine: Arc<Engine>, options: ServeOptions) -> io::Result<ServerHan
 ///
 /// As [`serve`].
 pub fn serve_with_tls(engine: Arc<Engine>, options: ServeOptions, tls: Option<TlsOptions>) -> io::Result<ServerHandle> {
-    let unixsocketperm = engine.config().unixsocketperm;
+    let config = engine.config();
     // The acceptor first: a bad certificate is reported before any port is taken.
     let acceptor = tls.as_ref().map(TlsOptions::acceptor).transpose()?;
-    let sockets = bind_all(&options.bind, options.port, options.unixsocket.as_deref(), unixsocketperm)?;
+    let sockets = bind_all(&options.bind, options.port, options.unixsocket.as_deref(), config.unixsocketperm)?;
     let (tls_listeners, tls_port) = match &tls {
         Some(tls) => bind_tcp_all(&tls.bind, tls.port)?,
         None => (Vec::new(), 0),
     };
+    // Without TLS now, `CONFIG SET tls-port` may start it later, on the TCP addresses.
+    let tls = tls.unwrap_or_else(|| TlsOptions::disabled(&config, if options.bind.is_empty() { &config.bind } else { &options.bind }));
     let local_addrs = sockets.tcp.iter().map(std::net::TcpListener::local_addr).collect::<io::Result<Vec<_>>>()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().thread_name("vermilion-net").enable_all().build()?;
-    let state = Arc::new(ServerState::new(Arc::clone(&engine)));
+    let state = Arc::new(ServerState::new(Arc::clone(&engine), LiveTls::new(tls, acceptor, tls_port)));
     {
         let _context = runtime.enter();
         for listener in sockets.tcp {
             runtime.spawn(accept_tcp(tokio::net::TcpListener::from_std(listener)?, Arc::clone(&state)));
         }
-        if let Some(acceptor) = acceptor {
-            for listener in tls_listeners {
-                runtime.spawn(accept_tls(tokio::net::TcpListener::from_std(listener)?, acceptor.clone(), Arc::clone(&state)));
-            }
-        }
+        state.tls.accept_on(tls_listeners, &state)?;
         if let Some((listener, path)) = sockets.unix {
             runtime.spawn(accept_unix(tokio::net::UnixListener::from_std(listener)?, path, Arc::clone(&state)));
         }
         runtime.spawn(refresh_settings(Arc::clone(&state)));
     }
+    let runtime_handle = runtime.handle().clone();
     let running = Arc::new(Running {
         engine: Arc::clone(&engine),
         state,
         unixsocket: options.unixsocket,
         runtime: Mutex::new(Some(runtime)),
         listener_id: Mutex::new(None),
+        applier_id: Mutex::new(None),
         stopped: watch::Sender::new(false),
     });
     let listener_id = engine.add_shutdown_listener(shutdown_listener(Arc::downgrade(&running)));
     *running.listener_id.lock() = Some(listener_id);
-    Ok(ServerHandle { port: sockets.port, tls_port, local_addrs, running })
+    let applier_id = engine.add_config_applier(tls_applier(&running.state, runtime_handle));
+    *running.applier_id.lock() = Some(applier_id);
+    Ok(ServerHandle { port: sockets.port, local_addrs, running })
+}
+
+/// What this server does on a `CONFIG SET` of `tls-*` parameters: reload its TLS context, and
+/// open, move or close its TLS listener.
+fn tls_applier(state: &Arc<ServerState>, runtime: tokio::runtime::Handle) -> vermilion_engine::ConfigApplier {
+    let state = Arc::downgrade(state);
+    Arc::new(move |change| match state.upgrade() {
+        Some(state) => state.tls.apply(change, &state, &runtime),
+        None => Ok(()),
+    })
 }
 
 /// What this server does on SHUTDOWN: its connections stop replying at once, and a thread of
@@ -141,6 +154,9 @@ impl Running {
         if let Some(id) = self.listener_id.lock().take() {
             self.engine.remove_shutdown_listener(id);
         }
+        if let Some(id) = self.applier_id.lock().take() {
+            self.engine.remove_config_applier(id);
+        }
         // Shutting the runtime down drops every task: listeners and connections close with them.
         if tokio::runtime::Handle::try_current().is_ok() {
             // Blocking inside an async context is not allowed; let the threads finish on their own.
@@ -161,9 +177,9 @@ impl ServerHandle {
         self.port
     }
 
-    /// The TLS port listened on; 0 without TLS.
+    /// The TLS port listened on now (`CONFIG SET tls-port` may change it); 0 without TLS.
     pub fn tls_port(&self) -> u16 {
-        self.tls_port
+        self.running.state.tls.port()
     }
 
     /// Every TCP address listened on (not the TLS ones).
@@ -210,7 +226,7 @@ impl std::fmt::Debug for ServerHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerHandle")
             .field("port", &self.port)
-            .field("tls_port", &self.tls_port)
+            .field("tls_port", &self.tls_port())
             .field("local_addrs", &self.local_addrs)
             .field("unixsocket", &self.running.unixsocket)
             .field("running", &self.is_running())

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use vermilion_engine::{Config, Engine};
 
+use crate::tls::LiveTls;
+
 /// How often the cache is refreshed from the engine's configuration.
 pub(crate) const REFRESH_EVERY: Duration = Duration::from_millis(100);
 
@@ -76,19 +78,20 @@ impl LiveSettings {
     }
 }
 
-/// What every connection task shares: the engine, the cached settings, and whether the server
-/// is stopping.
+/// What every connection task shares: the engine, the cached settings, the TLS context, and
+/// whether the server is stopping.
 pub(crate) struct ServerState {
     pub(crate) engine: Arc<Engine>,
     pub(crate) settings: LiveSettings,
+    pub(crate) tls: LiveTls,
     /// Set when a client sent SHUTDOWN: connections close without another reply.
     pub(crate) stopping: AtomicBool,
 }
 
 impl ServerState {
-    pub(crate) fn new(engine: Arc<Engine>) -> Self {
+    pub(crate) fn new(engine: Arc<Engine>, tls: LiveTls) -> Self {
         let settings = LiveSettings::new(&engine.config());
-        ServerState { engine, settings, stopping: AtomicBool::new(false) }
+        ServerState { engine, settings, tls, stopping: AtomicBool::new(false) }
     }
 
     pub(crate) fn is_stopping(&self) -> bool {

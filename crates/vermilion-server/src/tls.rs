@@ -1,19 +1,33 @@
 //! TLS with rustls: the `tls-*` parameters turned into an acceptor.
 //!
 //! The TLS listener shares the bind addresses of plain TCP and runs beside it, as in Redis. The
-//! certificate, key and CA are read once, when the server starts listening.
+//! certificate, key and CA are read when the server starts listening, and again when `CONFIG
+//! SET` changes a `tls-*` parameter: new connections then get the new context, established ones
+//! keep theirs, and a context that cannot be built is refused with the old one left in place.
+//! `CONFIG SET tls-port` opens, moves or (with 0) closes the TLS listener.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 
 use rustls::crypto::ring::default_provider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig, SupportedProtocolVersion};
+use tokio::net::TcpListener;
+use tokio::runtime::Handle;
+use tokio::task::AbortHandle;
 use tokio_rustls::TlsAcceptor;
-use vermilion_engine::Config;
+use tracing::{info, warn};
+use vermilion_engine::{Config, ConfigChange, ConfigError};
+
+use crate::accept::accept_tls;
+use crate::listener::bind_tcp_all;
+use crate::settings::ServerState;
 
 /// `tls-auth-clients`: whether clients must present a certificate signed by the CA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +59,19 @@ pub struct TlsOptions {
 impl TlsOptions {
     /// The TLS settings of a configuration, on `bind`; `None` when `tls-port` is 0.
     pub fn from_config(config: &Config, bind: &[String]) -> Option<TlsOptions> {
-        if config.tls_port == 0 {
-            return None;
-        }
+        (config.tls_port != 0).then(|| TlsOptions::from_config_values(config, bind))
+    }
+
+    /// The TLS settings of a configuration with TLS off (`tls-port` 0), for a server that may
+    /// turn it on later.
+    pub(crate) fn disabled(config: &Config, bind: &[String]) -> TlsOptions {
+        TlsOptions { port: 0, ..TlsOptions::from_config_values(config, bind) }
+    }
+
+    /// The TLS settings of a configuration, whether or not `tls-port` enables them.
+    fn from_config_values(config: &Config, bind: &[String]) -> TlsOptions {
         let path = |file: &str| (!file.is_empty()).then(|| PathBuf::from(file));
-        Some(TlsOptions {
+        TlsOptions {
             bind: bind.to_vec(),
             port: config.tls_port,
             cert_file: PathBuf::from(&config.tls_cert_file),
@@ -61,7 +83,7 @@ impl TlsOptions {
                 _ => TlsAuthClients::Yes,
             },
             protocols: config.tls_protocols.split_whitespace().map(String::from).collect(),
-        })
+        }
     }
 
     /// Reads the certificate, key and CA, and builds the acceptor.
@@ -95,6 +117,145 @@ impl TlsOptions {
         let config = builder.with_single_cert(read_certificates(&self.cert_file)?, key).map_err(invalid)?;
         Ok(TlsAcceptor::from(Arc::new(config)))
     }
+}
+
+/// The parameters a TLS context is built from.
+const CONTEXT_PARAMS: [&str; 5] = ["tls-cert-file", "tls-key-file", "tls-ca-cert-file", "tls-auth-clients", "tls-protocols"];
+/// Redis's reasons for refusing a `CONFIG SET` of TLS parameters; the cause goes to the log.
+const CONTEXT_REFUSED: &str = "Unable to update TLS configuration. Check server logs.";
+const LISTEN_REFUSED: &str = "Unable to listen on this port. Check server logs.";
+
+impl TlsOptions {
+    /// These settings with the `tls-*` parameters a `CONFIG SET` names taken from its new values.
+    fn updated(&self, change: &ConfigChange<'_>) -> TlsOptions {
+        let new = TlsOptions::from_config_values(change.new, &self.bind);
+        let mut next = self.clone();
+        if change.names("tls-port") {
+            next.port = new.port;
+        }
+        if change.names("tls-cert-file") {
+            next.cert_file = new.cert_file;
+        }
+        if change.names("tls-key-file") {
+            next.key_file = new.key_file;
+        }
+        if change.names("tls-ca-cert-file") {
+            next.ca_cert_file = new.ca_cert_file;
+        }
+        if change.names("tls-auth-clients") {
+            next.auth_clients = new.auth_clients;
+        }
+        if change.names("tls-protocols") {
+            next.protocols = new.protocols;
+        }
+        next
+    }
+}
+
+/// A running server's TLS: the acceptor new connections get, the port and the tasks accepting
+/// on it. Changed only through [`LiveTls::apply`], one change at a time.
+pub(crate) struct LiveTls {
+    acceptor: RwLock<Option<TlsAcceptor>>,
+    /// The TLS port listened on; 0 without TLS.
+    port: AtomicU16,
+    listening: Mutex<Listening>,
+}
+
+struct Listening {
+    /// The settings in force; `port` is the one listened on (0: TLS off).
+    options: TlsOptions,
+    accepting: Vec<AbortHandle>,
+}
+
+impl LiveTls {
+    /// TLS as a server starts with: `options` with its `acceptor`, listening on `port` (0: off).
+    pub(crate) fn new(mut options: TlsOptions, acceptor: Option<TlsAcceptor>, port: u16) -> LiveTls {
+        options.port = port;
+        LiveTls {
+            acceptor: RwLock::new(acceptor),
+            port: AtomicU16::new(port),
+            listening: Mutex::new(Listening { options, accepting: Vec::new() }),
+        }
+    }
+
+    /// The context a connection accepted now is handshaken with; `None` once TLS is turned off.
+    pub(crate) fn acceptor(&self) -> Option<TlsAcceptor> {
+        self.acceptor.read().clone()
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port.load(Ordering::Acquire)
+    }
+
+    /// Starts accepting TLS clients on `listeners`. Must run inside the server's runtime.
+    pub(crate) fn accept_on(&self, listeners: Vec<std::net::TcpListener>, server: &Arc<ServerState>) -> io::Result<()> {
+        let listeners = listeners.into_iter().map(TcpListener::from_std).collect::<io::Result<Vec<_>>>()?;
+        let mut listening = self.listening.lock();
+        for listener in listeners {
+            let task = tokio::spawn(accept_tls(listener, Arc::clone(server)));
+            listening.accepting.push(task.abort_handle());
+        }
+        Ok(())
+    }
+
+    /// Puts the `tls-*` parameters of a `CONFIG SET` into effect, or refuses them and leaves
+    /// everything as it was: a new context for new connections, and the listener opened, moved
+    /// (the new port listens before the old one closes) or closed per `tls-port`.
+    pub(crate) fn apply(&self, change: &ConfigChange<'_>, server: &Arc<ServerState>, runtime: &Handle) -> Result<(), ConfigError> {
+        let context_changed = CONTEXT_PARAMS.iter().any(|param| change.names(param));
+        if !context_changed && !change.names("tls-port") {
+            return Ok(());
+        }
+        let mut listening = self.listening.lock();
+        let next = listening.options.updated(change);
+        if next.port == 0 {
+            // TLS off (or staying off): the files are only remembered, as Redis does.
+            self.stop_accepting(&mut listening);
+            *self.acceptor.write() = None;
+            self.port.store(0, Ordering::Release);
+            listening.options = next;
+            return Ok(());
+        }
+        let blamed = CONTEXT_PARAMS.into_iter().find(|param| change.names(param)).unwrap_or("tls-port");
+        let acceptor = next.acceptor().map_err(|e| refusal(blamed, CONTEXT_REFUSED, &e))?;
+        let moving = next.port != self.port();
+        let listeners = if moving {
+            let (listeners, port) = bind_tcp_all(&next.bind, next.port).map_err(|e| refusal("tls-port", LISTEN_REFUSED, &e))?;
+            let _context = runtime.enter();
+            let listeners = listeners.into_iter().map(TcpListener::from_std).collect::<io::Result<Vec<_>>>();
+            Some((listeners.map_err(|e| refusal("tls-port", LISTEN_REFUSED, &e))?, port))
+        } else {
+            None
+        };
+        *self.acceptor.write() = Some(acceptor);
+        if let Some((listeners, port)) = listeners {
+            self.stop_accepting(&mut listening);
+            for listener in listeners {
+                let task = runtime.spawn(accept_tls(listener, Arc::clone(server)));
+                listening.accepting.push(task.abort_handle());
+            }
+            self.port.store(port, Ordering::Release);
+            info!("TLS listening on port {port}");
+        } else {
+            info!("TLS context reloaded");
+        }
+        listening.options = next;
+        Ok(())
+    }
+
+    fn stop_accepting(&self, listening: &mut Listening) {
+        // Aborting a task drops its listener, which closes the socket.
+        for task in listening.accepting.drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// Logs why new TLS settings cannot be used, and the refusal CONFIG SET replies with.
+fn refusal(param: &str, reason: &str, cause: &io::Error) -> ConfigError {
+    warn!("Failed applying new configuration. Possibly related to new {param} setting. Restoring previous settings.");
+    warn!("{cause}");
+    ConfigError::InvalidValue { name: param.to_string(), reason: reason.to_string() }
 }
 
 fn read_certificates(path: &Path) -> io::Result<Vec<CertificateDer<'static>>> {

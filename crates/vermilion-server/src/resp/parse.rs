@@ -148,7 +148,8 @@ impl RequestDecoder {
     #[must_use]
     pub fn new() -> Self {
         RequestDecoder {
-            buf: Vec::with_capacity(READ_CHUNK),
+            // Allocated by the first read: an idle connection holds no buffer.
+            buf: Vec::new(),
             consumed: 0,
             cursor: 0,
             searched: 0,
@@ -167,9 +168,21 @@ impl RequestDecoder {
         &mut self.buf
     }
 
-    /// Appends bytes, as a read into [`read_buffer`](Self::read_buffer) would.
+    /// Gives the buffers back to the allocator if no request is under way (a connection gone
+    /// idle); the next read allocates them again. Returns whether it did.
+    pub fn release_buffers(&mut self) -> bool {
+        if self.pending_len() != 0 || self.state != State::Idle {
+            return false;
+        }
+        *self = RequestDecoder::new();
+        true
+    }
+
+    /// Appends bytes, as a read into [`read_buffer`](Self::read_buffer) would, growing the
+    /// buffer only as much as they need.
     pub fn extend(&mut self, bytes: &[u8]) {
-        self.read_buffer().extend_from_slice(bytes);
+        self.compact();
+        self.buf.extend_from_slice(bytes);
     }
 
     /// Bytes received but not yet handed out as requests: the client's query buffer.
