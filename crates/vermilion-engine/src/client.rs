@@ -258,6 +258,11 @@ pub struct DurabilityWait {
 }
 
 impl DurabilityWait {
+    /// The log offset the replies wait for.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
     /// Blocks until the log is on disk up to the offset (fsyncing it, or joining an fsync under
     /// way for other clients).
     pub fn wait(self) {

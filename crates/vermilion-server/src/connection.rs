@@ -413,10 +413,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Writes out the replies gathered so far.
     async fn flush(&mut self) -> Result<(), CloseReason> {
         if let Some(wait) = self.client.take_durability_wait() {
-            // `appendfsync always`: replies go out once the writes they acknowledge are on disk.
-            // The wait runs off the async worker, so other connections' writes meanwhile join the
-            // same fsync (group commit) instead of queueing behind it.
-            tokio::task::spawn_blocking(move || wait.wait()).await.map_err(io::Error::other)?;
+            // `appendfsync always`: replies go out once the writes they acknowledge are on disk;
+            // other connections' writes meanwhile join the same fsync.
+            self.server.durability.wait(wait).await;
         }
         if self.out.is_empty() {
             return Ok(());

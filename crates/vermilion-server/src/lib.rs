@@ -15,6 +15,7 @@
 
 mod accept;
 mod connection;
+mod durability;
 mod listener;
 pub mod resp;
 mod server;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use vermilion_engine::{Config, Engine};
 
+use crate::durability::Durability;
 use crate::tls::LiveTls;
 
 /// How often the cache is refreshed from the engine's configuration.
@@ -86,12 +87,14 @@ pub(crate) struct ServerState {
     pub(crate) tls: LiveTls,
     /// Set when a client sent SHUTDOWN: connections close without another reply.
     pub(crate) stopping: AtomicBool,
+    /// Group commit of `appendfsync always` across connections.
+    pub(crate) durability: Durability,
 }
 
 impl ServerState {
     pub(crate) fn new(engine: Arc<Engine>, tls: LiveTls) -> Self {
         let settings = LiveSettings::new(&engine.config());
-        ServerState { engine, settings, tls, stopping: AtomicBool::new(false) }
+        ServerState { engine, settings, tls, stopping: AtomicBool::new(false), durability: Durability::new() }
     }
 
     pub(crate) fn is_stopping(&self) -> bool {
