@@ -4,6 +4,8 @@ NOLOOP modes, invalidation pushes (RESP3) and redirected invalidations on `__red
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from test_pubsub import call, check, receive
@@ -104,6 +106,14 @@ def test_tracking(servers, name):
     check(servers, SCRIPTS[name])
 
 
+def gone(conn, client_id, seconds=5.0):
+    """Waits (with a deadline) until the server has dropped the client `client_id`."""
+    deadline = time.monotonic() + seconds
+    while conn.call(["CLIENT", "LIST", "ID", str(client_id)])[1].strip():
+        assert time.monotonic() < deadline, f"client {client_id} still listed"
+        time.sleep(0.005)
+
+
 def test_redirected_invalidations_reach_a_resp2_subscriber(servers):
     """The redirect target's id differs between servers, so each script is built per server."""
     transcripts = []
@@ -125,6 +135,7 @@ def test_redirected_invalidations_reach_a_resp2_subscriber(servers):
                 listener._reader.read(),
             ]
             listener.close()
+            gone(writer, listener_id)
             tracker.call(["GET", "k"])
             steps.append(writer.call(["SET", "k", "w"]))
             info = tracker.call(["CLIENT", "TRACKINGINFO"])
