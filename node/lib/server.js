@@ -82,6 +82,17 @@ function publish(directory, found) {
   return text;
 }
 
+/** The first address the owner of `directory` published, or undefined when it serves nowhere. */
+function servedAddress(directory) {
+  let record;
+  try {
+    record = fs.readFileSync(path.join(path.resolve(directory), SERVED_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return record.split('\n').map((line) => line.trim()).find(Boolean);
+}
+
 /** Removes the record if it is still this server's (another may have published since). */
 function withdraw(directory, text) {
   const file = path.join(directory, SERVED_FILE);
@@ -92,4 +103,4 @@ function withdraw(directory, text) {
   }
 }
 
-module.exports = { Server };
+module.exports = { Server, servedAddress };

@@ -13,9 +13,8 @@
 // the client, as they would in a `redis://` URL; `manualClock=<ms>` starts a private engine on a
 // manual clock; every other argument is an engine option under its Redis name.
 
-const fs = require('node:fs');
-const path = require('node:path');
 const { Engine } = require('./engine');
+const { servedAddress } = require('./server');
 
 const SCHEME = 'vermilion:';
 
@@ -68,9 +67,6 @@ function parseEngineUrl(text) {
   return options;
 }
 
-/** Where a data directory's owner records the addresses it serves it on (see server.js). */
-const SERVED_FILE = 'vermilion.served';
-
 /**
  * The engine of `directory` opened in this process or, when another process owns it and serves
  * it, the first address it published (`unix:///...` or `redis://host:port`). With nobody serving
@@ -81,13 +77,7 @@ function openOrLocate(directory, settings, manualClock) {
     return Engine.at(directory, settings, { manualClock });
   } catch (error) {
     if (!/is in use by another Vermilion engine/.test(String(error?.message))) throw error;
-    let record = '';
-    try {
-      record = fs.readFileSync(path.join(path.resolve(directory), SERVED_FILE), 'utf8');
-    } catch {
-      throw error;
-    }
-    const address = record.split('\n').map((line) => line.trim()).find(Boolean);
+    const address = servedAddress(directory);
     if (address === undefined) throw error;
     return address;
   }

@@ -49,7 +49,7 @@ pub use table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group
 
 use crate::client::ClientState;
 use crate::engine::Engine;
-use crate::keyspace::{Db, Keyspace};
+use crate::keyspace::{Db, Entry, Keyspace};
 use crate::reply::{errors, Reply};
 use crate::types::Value;
 
@@ -308,8 +308,7 @@ impl<'a> Ctx<'a> {
     pub fn insert_absent(&mut self, key: &[u8], value: Value) {
         let now = self.engine.coarse_ms();
         let access = self.ks.eviction.initial_access(now);
-        self.db().preserve(key);
-        self.db().keys.insert_absent_tagged(key, value, access);
+        self.db().insert_entry(key, Entry { value, access });
         self.notify(crate::pubsub::class::NEW, "new", key);
     }
 
