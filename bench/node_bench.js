@@ -21,6 +21,7 @@ const RedisMock = requireFromRoot('ioredis-mock');
 const libDir = path.join(path.dirname(require.resolve('vermilion', { paths: [root] })), 'lib');
 const native = require(path.join(libDir, 'native'));
 const { kHandle } = require(path.join(libDir, 'engine'));
+const { unpackStrings } = require(path.join(libDir, 'fast-commands'));
 
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0.5;
@@ -32,7 +33,8 @@ const member = (i) => `member:${i & (COLLECTION_SIZE - 1)}`;
 
 /**
  * Each benchmarked command: through a client, and as the bare native call (the floor) through
- * the session's `call(buffers, name, ...args)`, the entry the client's direct methods use.
+ * the entry the client's direct methods use: `call(buffers, name, ...args)`, or for arrays of
+ * strings `callStrings(name, ...args)` and the cutting of its packed reply.
  */
 const OPS = {
   GET: { run: (r, i) => r.get(`key:${i & 1023}`), native: (x, i) => x(false, 'get', `key:${i & 1023}`) },
@@ -43,7 +45,8 @@ const OPS = {
   ZADD: { run: (r, i) => r.zadd('zset', i & 4095, member(i)), native: (x, i) => x(false, 'zadd', 'zset', i & 4095, member(i)) },
   ZRANGE: {
     run: (r, i) => r.zrange('zset', i & 1023, (i & 1023) + 9),
-    native: (x, i) => x(false, 'zrange', 'zset', i & 1023, (i & 1023) + 9),
+    // Arrays of strings come back packed into one string, cut apart in JS.
+    native: (x, i, strings) => unpackStrings(strings('zrange', 'zset', i & 1023, (i & 1023) + 9)),
   },
   ZSCORE: { run: (r, i) => r.zscore('zset', member(i)), native: (x, i) => x(false, 'zscore', 'zset', member(i)) },
 };
@@ -118,10 +121,10 @@ async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].toUpperCase().split(',') : null;
   const rows = [];
   const floors = await measureFloors(subjects[0][1]);
-  const call = embeddedCaller(subjects[0][1]);
+  const { call, strings } = embeddedCallers(subjects[0][1]);
   for (const [opName, op] of Object.entries(OPS)) {
     if (only && !only.includes(opName)) continue;
-    const floor = await measure((i) => op.native(call, i), 1);
+    const floor = await measure((i) => op.native(call, i, strings), 1);
     for (const [mode, runner] of [['sequential', sequential], [`${IN_FLIGHT} in flight`, inFlight]]) {
       const row = { op: opName, mode, floor, ns: {} };
       for (const [name, client] of subjects) row.ns[name] = await runner(client, op.run);
@@ -140,9 +143,10 @@ function embeddedState(embedded) {
   return embedded[Object.getOwnPropertySymbols(embedded).find((s) => s.description === 'vermilion.embedded')];
 }
 
-/** A second session's `call` on the same engine, for the bare native calls. */
-function embeddedCaller(embedded) {
-  return native.sessionCaller(native.connect(embedded.engine[kHandle]));
+/** A second session's `call` and `callStrings` on the same engine, for the bare native calls. */
+function embeddedCallers(embedded) {
+  const session = native.connect(embedded.engine[kHandle]);
+  return { call: native.sessionCaller(session), strings: native.sessionStringsCaller(session) };
 }
 
 async function measureFloors(embedded) {

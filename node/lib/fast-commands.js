@@ -11,7 +11,7 @@
 const { ReplyError } = require('redis-errors');
 // By path: see the note in redis.js.
 const IORedis = require('ioredis/built/Redis').default;
-const { nodeify } = require('./nodeify');
+const { nodeify, isThenable } = require('./nodeify');
 
 /** Commands whose arguments and replies ioredis leaves as they are (for plain arguments). */
 const FAST_COMMANDS = [
@@ -24,6 +24,39 @@ const FAST_COMMANDS = [
   'zadd', 'zrem', 'zscore', 'zincrby', 'zcard', 'zrank', 'zrevrank', 'zrange', 'zrevrange', 'zrangebyscore', 'zcount',
 ];
 
+/**
+ * Fast commands replying with an array of strings (and nulls): their string variants take the
+ * packed reply, one native string cut into the array here.
+ */
+const STRING_ARRAY_COMMANDS = new Set([
+  'mget', 'hmget', 'hkeys', 'hvals', 'lrange', 'smembers', 'zrange', 'zrevrange', 'zrangebyscore',
+]);
+
+/** Element count in place of which a packed reply holds text (`reply::PACKED_TEXT`). */
+const PACKED_TEXT = 0xffff;
+/** Element length marking a null (`reply::PACKED_NULL`). */
+const PACKED_NULL = 0xffff;
+
+/**
+ * The reply packed by the engine's `callStrings`: a 16-bit element count, a 16-bit length per
+ * element (each as two characters), then the elements; or the count PACKED_TEXT, then text.
+ */
+function unpackStrings(packed) {
+  const count = (packed.charCodeAt(0) << 8) | packed.charCodeAt(1);
+  if (count === PACKED_TEXT) return packed.slice(2);
+  const items = new Array(count);
+  let at = 2 + 2 * count;
+  for (let i = 0; i < count; i++) {
+    const length = (packed.charCodeAt(2 + 2 * i) << 8) | packed.charCodeAt(3 + 2 * i);
+    if (length === PACKED_NULL) {
+      items[i] = null;
+    } else {
+      items[i] = packed.slice(at, at += length);
+    }
+  }
+  return items;
+}
+
 /** Whether ioredis would send `arg` unchanged (as `String(arg)` for numbers). */
 function isPlain(arg) {
   return typeof arg === 'string' || typeof arg === 'number' || arg instanceof Buffer;
@@ -33,7 +66,8 @@ function isPlain(arg) {
  * A method running `name` directly when `this[kEmbedded].fast` and the client is ready, else
  * `generic` (ioredis's method). `buffers` selects the Buffer variant's replies.
  */
-function fastMethod(kEmbedded, name, buffers, generic) {
+function fastMethod(kEmbedded, name, buffers, generic, awaitHeld) {
+  const packed = !buffers && STRING_ARRAY_COMMANDS.has(name);
   return function (...args) {
     const state = this[kEmbedded];
     // A subscriber takes ioredis's path, which refuses commands in subscriber mode.
@@ -42,7 +76,8 @@ function fastMethod(kEmbedded, name, buffers, generic) {
     }
     const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     if (!args.every(isPlain)) return generic.apply(this, callback ? [...args, callback] : args);
-    const reply = state.call(buffers, name, ...args);
+    let reply = packed ? state.callStrings(name, ...args) : state.call(buffers, name, ...args);
+    if (packed && typeof reply === 'string') reply = unpackStrings(reply);
     if (reply === undefined) {
       // The client was closed under us; ioredis's path reports it the usual way.
       return generic.apply(this, callback ? [...args, callback] : args);
@@ -51,6 +86,8 @@ function fastMethod(kEmbedded, name, buffers, generic) {
     if (reply instanceof ReplyError) {
       reply.command = { name, args };
       promise = Promise.reject(reply);
+    } else if (isThenable(reply)) {
+      promise = awaitHeld(this, state, { name, args }, reply);
     } else {
       promise = Promise.resolve(reply);
     }
@@ -58,11 +95,17 @@ function fastMethod(kEmbedded, name, buffers, generic) {
   };
 }
 
-/** Installs the direct methods, string and Buffer variants, on an embedded client class. */
-function installFastCommands(prototype, kEmbedded) {
+
+
+/**
+ * Installs the direct methods, string and Buffer variants, on an embedded client class.
+ * `awaitHeld(redis, state, command, promise)` gives the outcome of a command the engine holds
+ * (a CLIENT PAUSE), whose reply comes later.
+ */
+function installFastCommands(prototype, kEmbedded, awaitHeld) {
   for (const name of FAST_COMMANDS) {
-    prototype[name] = fastMethod(kEmbedded, name, false, IORedis.prototype[name]);
-    prototype[`${name}Buffer`] = fastMethod(kEmbedded, name, true, IORedis.prototype[`${name}Buffer`]);
+    prototype[name] = fastMethod(kEmbedded, name, false, IORedis.prototype[name], awaitHeld);
+    prototype[`${name}Buffer`] = fastMethod(kEmbedded, name, true, IORedis.prototype[`${name}Buffer`], awaitHeld);
   }
 }
 
@@ -71,4 +114,4 @@ function allowsFastCommands(options) {
   return !options.keyPrefix && !options.enableAutoPipelining && !options.showFriendlyErrorStack;
 }
 
-module.exports = { installFastCommands, allowsFastCommands, FAST_COMMANDS };
+module.exports = { installFastCommands, allowsFastCommands, unpackStrings, FAST_COMMANDS };

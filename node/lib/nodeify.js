@@ -8,4 +8,9 @@ function nodeify(promise, callback) {
   return promise;
 }
 
-module.exports = { nodeify };
+/** Whether `value` is a promise; the addon's promises may come from another realm (vm contexts). */
+function isThenable(value) {
+  return value !== null && typeof value === 'object' && typeof value.then === 'function';
+}
+
+module.exports = { nodeify, isThenable };

@@ -20,7 +20,7 @@ const { ReplyError } = require('redis-errors');
 const native = require('./native');
 const { Engine, kHandle } = require('./engine');
 const { parseEngineUrl, isEngineUrl, networkOptions } = require('./url');
-const { nodeify } = require('./nodeify');
+const { nodeify, isThenable } = require('./nodeify');
 const { installFastCommands, allowsFastCommands } = require('./fast-commands');
 
 native.registerJsHelpers(ReplyError, (...items) => items);
@@ -61,7 +61,7 @@ class Redis extends IORedis {
     const lazyConnect = Boolean(embedded.lazyConnect);
     this.options.lazyConnect = lazyConnect;
     this[kEmbedded] = {
-      engine, session: null, execute: null, call: null, socket: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
+      engine, session: null, execute: null, call: null, callStrings: null, socket: null, fast: allowsFastCommands(this.options), blocked: false, queue: [], handler: null,
     };
     if (!lazyConnect) this.connect().catch(noop);
   }
@@ -137,11 +137,6 @@ class Redis extends IORedis {
   }
 }
 
-/** Whether `value` is a promise; the addon's promises may come from another realm (vm contexts). */
-function isThenable(value) {
-  return value !== null && typeof value === 'object' && typeof value.then === 'function';
-}
-
 /** Settles an ioredis command with the engine's reply. */
 function settle(redis, state, command, reply) {
   if (reply === undefined) {
@@ -202,7 +197,28 @@ function deliverPushes(redis, state) {
   for (const frame of native.takePushes(state.session)) state.handler.returnReply(frame);
 }
 
-installFastCommands(Redis.prototype, kEmbedded);
+/**
+ * The outcome of a direct method's command that the engine holds (a CLIENT PAUSE): like a
+ * connection waiting on it, the client queues its next commands until it is answered.
+ */
+function awaitHeld(redis, state, command, held) {
+  state.blocked = true;
+  return held.then((reply) => {
+    // The queue runs once this command is settled (the job below runs before its caller resumes).
+    queueMicrotask(() => {
+      state.blocked = false;
+      drainQueue(redis, state);
+    });
+    if (state.session === null || reply === undefined) throw new Error(CONNECTION_CLOSED);
+    if (reply instanceof ReplyError) {
+      reply.command = command;
+      throw reply;
+    }
+    return reply;
+  });
+}
+
+installFastCommands(Redis.prototype, kEmbedded, awaitHeld);
 
 /** Keeps ioredis's view of the connection in step with commands that change it. */
 function afterCommand(redis, state, command) {
@@ -231,6 +247,7 @@ function openSession(redis, state) {
   state.session = native.connect(state.engine[kHandle]);
   state.execute = native.sessionExecutor(state.session);
   state.call = native.sessionCaller(state.session);
+  state.callStrings = native.sessionStringsCaller(state.session);
   state.socket = {};
   redis.condition = {
     select: options.db,
@@ -284,6 +301,7 @@ function closeSession(redis, state, { reconnecting = false } = {}) {
     state.session = null;
     state.execute = null;
     state.call = null;
+    state.callStrings = null;
     state.handler = null;
   }
   if (redis.status === 'end') return;

@@ -12,10 +12,14 @@ __all__ = [
     "Doorbell",
     "FastCommands",
     "Server",
+    "commands_may_be_held",
 ]
 
 __version__: str
 REDIS_VERSION: str
+
+def commands_may_be_held() -> bool:
+    """Whether a CLIENT PAUSE may hold a command now (cheap: one atomic load)."""
 
 @final
 class Engine:

@@ -60,3 +60,36 @@ test('disconnecting a blocked client rejects its command', async () => {
   r.disconnect();
   await expect(popped).rejects.toThrow('Connection is closed.');
 });
+
+test('a direct command held by CLIENT PAUSE holds its client\'s later commands behind it', async () => {
+  const engine = new Engine();
+  const admin = client({ engine });
+  const writer = client({ engine });
+  await admin.client('PAUSE', 60_000, 'WRITE');
+  const order = [];
+  const set = writer.set('k', 'after-pause').then((reply) => order.push(['set', reply]));
+  // A read is not held by a WRITE pause, but it must not overtake the held write.
+  const get = writer.get('k').then((reply) => order.push(['get', reply]));
+  const failed = writer.incr('k').catch((error) => order.push(['incr', error.message]));
+  await blockedClients(admin, 1);
+  expect(order).toEqual([]);
+  await admin.client('UNPAUSE');
+  await Promise.all([set, get, failed]);
+  expect(order).toEqual([
+    ['set', 'OK'],
+    ['get', 'after-pause'],
+    ['incr', 'ERR value is not an integer or out of range'],
+  ]);
+});
+
+test('an error reply to a held direct command rejects it', async () => {
+  const engine = new Engine();
+  const admin = client({ engine });
+  const writer = client({ engine });
+  await writer.set('text', 'abc');
+  await admin.client('PAUSE', 60_000, 'WRITE');
+  const incr = writer.incr('text');
+  await blockedClients(admin, 1);
+  await admin.client('UNPAUSE');
+  await expect(incr).rejects.toThrow(/^ERR value is not an integer/);
+});

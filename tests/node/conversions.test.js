@@ -64,6 +64,60 @@ describe.each([
     expect(scored).toBe(count);
     expect(await run(r, 'zrange', 'z', 0, -1)).toEqual(members);
   });
+
+  // Direct methods receive arrays of strings packed into one string (16-bit counts and lengths),
+  // so the edges of that format get the same answers as the generic path.
+  test.each([
+    ['empty strings', ['', 'a', '', '']],
+    ['control characters', ['\u0000', '\r\n', '\u007f']],
+    ['non-ASCII among ASCII', ['plain', 'café', '日本', '😀']],
+    ['a member of 65,534 bytes', ['x'.repeat(65_534), 'y']],
+    ['a member of 65,535 bytes', ['x'.repeat(65_535), 'y']],
+    ['a member of 70,000 bytes', ['short', 'z'.repeat(70_000)]],
+  ])('an array of %s reads back exactly', async (_kind, members) => {
+    const r = client(PRIVATE);
+    await r.rpush('list', ...members);
+    expect(await run(r, 'lrange', 'list', 0, -1)).toEqual(members);
+    await r.hset('h', ...members.flatMap((m, i) => [`f${i}`, m]));
+    expect((await run(r, 'hvals', 'h')).sort()).toEqual([...members].sort());
+  });
+
+  test.each([65_534, 65_535, 65_536])('an array of %p elements reads back whole', async (count) => {
+    const r = client(PRIVATE);
+    const members = Array.from({ length: count }, (_, i) => String(i));
+    for (let i = 0; i < count; i += 10_000) await r.rpush('list', ...members.slice(i, i + 10_000));
+    const read = await run(r, 'lrange', 'list', 0, -1);
+    expect(read.length).toBe(count);
+    expect(read).toEqual(members);
+  });
+
+  test('missing values read back as nulls among strings', async () => {
+    const r = client(PRIVATE);
+    await r.mset('a', '1', 'c', '');
+    await r.hset('h', 'x', 'X');
+    expect(await run(r, 'mget', 'a', 'b', 'c', 'd')).toEqual(['1', null, '', null]);
+    expect(await run(r, 'hmget', 'h', 'x', 'y')).toEqual(['X', null]);
+    expect(await run(r, 'hmget', 'missing', 'x')).toEqual([null]);
+  });
+
+  test('set members, integers and strings, read back as strings', async () => {
+    const r = client(PRIVATE);
+    await r.sadd('ints', 3, 1, 2);
+    await r.sadd('words', 'b', 'a');
+    expect((await run(r, 'smembers', 'ints')).sort()).toEqual(['1', '2', '3']);
+    expect((await run(r, 'smembers', 'words')).sort()).toEqual(['a', 'b']);
+    expect(await run(r, 'smembers', 'none')).toEqual([]);
+  });
+
+  test('replies other than arrays come through an array command unchanged', async () => {
+    const r = client(PRIVATE);
+    await r.set('text', 'v');
+    await expect(run(r, 'lrange', 'text', 0, -1)).rejects.toThrow(/^WRONGTYPE/);
+    await r.call('MULTI');
+    expect(await run(r, 'zrange', 'z', 0, -1)).toBe('QUEUED');
+    expect(await run(r, 'mget', 'text')).toBe('QUEUED');
+    expect(await r.call('EXEC')).toEqual([[], ['v']]);
+  });
 });
 
 test('whole and fractional scores read back as Redis prints them', async () => {

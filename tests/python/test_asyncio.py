@@ -233,6 +233,37 @@ async def test_cancelled_wait_leaves_no_waiter_behind(ar: vermilion.asyncio.Redi
 
 
 @pytest.mark.asyncio
+async def test_commands_held_by_client_pause_await_without_blocking_the_loop() -> None:
+    # The engine's own clock: the pause ends by itself if UNPAUSE never comes (a regression
+    # then fails below instead of hanging).
+    engine = vermilion.Engine()
+    ar = vermilion.asyncio.Redis(engine=engine)
+    admin = vermilion.Redis(engine=engine)
+    admin.client_pause(3000, all=False)
+    try:
+        started = time.monotonic()
+        fast = asyncio.create_task(ar.set("k", "v"))  # a native fast method
+        generic = asyncio.create_task(ar.execute_command("RPUSH", "l", "x"))  # redis-py's path
+
+        async def both_held() -> bool:
+            return await blocked_clients(ar) == 2
+
+        await eventually(both_held)
+        # The loop kept turning while both writes were held (a held wait on the loop's thread
+        # would have stopped it until the pause ended).
+        assert time.monotonic() - started < 1.5
+        assert not fast.done() and not generic.done()
+    finally:
+        admin.client_unpause()
+    assert await fast is True
+    assert await generic == 1
+    assert await ar.get("k") == b"v"
+    admin.close()
+    await ar.aclose()
+    engine.shutdown()
+
+
+@pytest.mark.asyncio
 async def test_xread_block_is_woken_by_xadd(ar: vermilion.asyncio.Redis) -> None:
     waiting = asyncio.create_task(ar.xread({"events": "$"}, block=5000))
     await eventually(lambda: blocked_clients(ar))

@@ -11,7 +11,7 @@ use vermilion_engine::{Client, Config, ConnectionInfo, Engine, Reply};
 /// Loads `body` with SCRIPT LOAD and returns its SHA1.
 fn load(client: &mut Client, body: &str) -> Vec<u8> {
     match client.execute(&[b"SCRIPT", b"LOAD", body.as_bytes()]) {
-        Reply::Bulk(sha) => sha,
+        Reply::Bulk(sha) => sha.to_vec(),
         other => panic!("SCRIPT LOAD failed: {other:?}"),
     }
 }

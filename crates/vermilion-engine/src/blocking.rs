@@ -116,7 +116,7 @@ pub(crate) struct PostponedRun {
 static PAUSED_ENGINES: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether any engine of the process may be paused, or have postponed calls (cheap; no lock).
-pub(crate) fn any_engine_paused() -> bool {
+pub fn any_engine_paused() -> bool {
     PAUSED_ENGINES.load(Ordering::Relaxed) > 0
 }
 

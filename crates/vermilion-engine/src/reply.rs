@@ -5,6 +5,95 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
+/// The bytes of a bulk reply. Most bulk replies are keys, members, fields and small values:
+/// those up to 24 bytes sit inside the reply itself (a reply stays 40 bytes), so a GET or a
+/// 10-member ZRANGE allocates nothing per string; longer ones keep their heap buffer.
+pub type BulkBytes = SmallVec<[u8; BULK_INLINE]>;
+
+/// Bulk strings up to this long are stored inline.
+pub const BULK_INLINE: usize = 24;
+
+/// What a bulk reply can be made of: borrowed bytes are copied (inline when short), owned
+/// buffers are kept unless short enough to move inline.
+pub trait IntoBulk {
+    fn into_bulk(self) -> BulkBytes;
+}
+
+impl IntoBulk for BulkBytes {
+    fn into_bulk(self) -> BulkBytes {
+        self
+    }
+}
+
+impl IntoBulk for &[u8] {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(self)
+    }
+}
+
+impl<const N: usize> IntoBulk for &[u8; N] {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(self)
+    }
+}
+
+impl<const N: usize> IntoBulk for [u8; N] {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(&self)
+    }
+}
+
+impl IntoBulk for &Vec<u8> {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(self)
+    }
+}
+
+impl IntoBulk for &str {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(self.as_bytes())
+    }
+}
+
+impl IntoBulk for &String {
+    fn into_bulk(self) -> BulkBytes {
+        BulkBytes::from_slice(self.as_bytes())
+    }
+}
+
+impl IntoBulk for Vec<u8> {
+    fn into_bulk(self) -> BulkBytes {
+        if self.len() <= BULK_INLINE {
+            BulkBytes::from_slice(&self)
+        } else {
+            BulkBytes::from_vec(self)
+        }
+    }
+}
+
+impl IntoBulk for String {
+    fn into_bulk(self) -> BulkBytes {
+        self.into_bytes().into_bulk()
+    }
+}
+
+impl IntoBulk for Box<[u8]> {
+    fn into_bulk(self) -> BulkBytes {
+        self.into_vec().into_bulk()
+    }
+}
+
+impl IntoBulk for Cow<'_, [u8]> {
+    fn into_bulk(self) -> BulkBytes {
+        match self {
+            Cow::Borrowed(bytes) => bytes.into_bulk(),
+            Cow::Owned(bytes) => bytes.into_bulk(),
+        }
+    }
+}
+
 /// One reply of a command, in RESP3's vocabulary. RESP2 faces downgrade maps, sets, doubles,
 /// booleans and big numbers the way Redis does.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +103,7 @@ pub enum Reply {
     /// `-ERR ...` — the full error line, starting with its code (`ERR`, `WRONGTYPE`, ...).
     Error(Cow<'static, str>),
     Integer(i64),
-    Bulk(Vec<u8>),
+    Bulk(BulkBytes),
     /// The null reply of a missing value: `$-1` in RESP2, `_` in RESP3.
     Null,
     /// The null reply where an array was expected: `*-1` in RESP2, `_` in RESP3.
@@ -57,18 +146,45 @@ impl Reply {
         Reply::Simple(Cow::Borrowed(line))
     }
 
-    pub fn bulk(bytes: impl Into<Vec<u8>>) -> Reply {
-        Reply::Bulk(bytes.into())
+    pub fn bulk(bytes: impl IntoBulk) -> Reply {
+        Reply::Bulk(bytes.into_bulk())
+    }
+
+    /// Appends a bulk reply of `bytes` to `out`, copied straight into its slot. Building the
+    /// reply apart and moving it in costs a stall per element on a long array (the copy's
+    /// bytes are read back before they have landed).
+    pub fn push_bulk(out: &mut Vec<Reply>, bytes: &[u8]) {
+        out.reserve(1);
+        let len = out.len();
+        // SAFETY: `reserve` made room for the slot written here before the length covers it.
+        unsafe {
+            let slot = out.as_mut_ptr().add(len);
+            slot.write(Reply::Bulk(BulkBytes::new()));
+            out.set_len(len + 1);
+            if let Reply::Bulk(inline) = &mut *slot {
+                inline.extend_from_slice(bytes);
+            }
+        }
+    }
+
+    /// An array of bulk replies (see [`Reply::push_bulk`]).
+    pub fn bulk_array<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> Reply {
+        let items = items.into_iter();
+        let mut out = Vec::with_capacity(items.size_hint().0);
+        for bytes in items {
+            Reply::push_bulk(&mut out, bytes);
+        }
+        Reply::Array(out)
     }
 
     /// A bulk reply of an optional value: `Null` when absent.
-    pub fn opt_bulk(bytes: Option<impl Into<Vec<u8>>>) -> Reply {
-        bytes.map_or(Reply::Null, |b| Reply::Bulk(b.into()))
+    pub fn opt_bulk(bytes: Option<impl IntoBulk>) -> Reply {
+        bytes.map_or(Reply::Null, |b| Reply::Bulk(b.into_bulk()))
     }
 
     /// A bulk reply holding the decimal text of an integer.
     pub fn bulk_int(value: i64) -> Reply {
-        Reply::Bulk(itoa::Buffer::new().format(value).as_bytes().to_vec())
+        Reply::bulk(itoa::Buffer::new().format(value))
     }
 
     pub fn is_error(&self) -> bool {

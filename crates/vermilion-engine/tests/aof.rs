@@ -284,7 +284,8 @@ fn info_reports_aof_fields() {
 
 fn info_field(c: &mut Client, name: &str) -> String {
     let text = match run(c, "INFO persistence") {
-        Reply::Bulk(text) | Reply::Verbatim(_, text) => String::from_utf8(text).unwrap(),
+        Reply::Bulk(text) => String::from_utf8(text.to_vec()).unwrap(),
+        Reply::Verbatim(_, text) => String::from_utf8(text).unwrap(),
         other => panic!("{other:?}"),
     };
     text.lines().find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or_else(|| panic!("{name} missing: {text}")).trim().to_string()

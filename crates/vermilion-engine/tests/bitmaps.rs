@@ -45,7 +45,7 @@ fn setbit_and_getbit() {
     assert_eq!(run(&mut c, "GETBIT n 3"), int(1));
     assert_eq!(run(&mut c, "GETBIT n 4"), int(0));
     assert_eq!(run(&mut c, "SETBIT n 0 1"), int(0));
-    assert_eq!(run(&mut c, "GET n"), Reply::Bulk(b"\xb12345".to_vec()));
+    assert_eq!(run(&mut c, "GET n"), Reply::bulk(b"\xb12345".to_vec()));
     assert_eq!(run(&mut c, "OBJECT ENCODING n"), bulk("raw"));
 
     assert_eq!(run(&mut c, "RPUSH l a"), int(1));
@@ -146,13 +146,13 @@ fn bitop_combines_strings() {
     assert_eq!(exec(&mut c, &[b"SET", b"b", b"\xff\x00"]), ok());
     assert_eq!(run(&mut c, "SET n 12"), ok());
     assert_eq!(run(&mut c, "BITOP AND dest a b n missing"), int(3));
-    assert_eq!(run(&mut c, "GET dest"), Reply::Bulk(vec![0, 0, 0]));
+    assert_eq!(run(&mut c, "GET dest"), Reply::bulk(vec![0, 0, 0]));
     assert_eq!(run(&mut c, "BITOP OR dest a b"), int(3));
-    assert_eq!(run(&mut c, "GET dest"), Reply::Bulk(b"\xffbc".to_vec()));
+    assert_eq!(run(&mut c, "GET dest"), Reply::bulk(b"\xffbc".to_vec()));
     assert_eq!(run(&mut c, "BITOP xor dest a n"), int(3));
-    assert_eq!(run(&mut c, "GET dest"), Reply::Bulk(vec![b'a' ^ b'1', b'b' ^ b'2', b'c']));
+    assert_eq!(run(&mut c, "GET dest"), Reply::bulk(vec![b'a' ^ b'1', b'b' ^ b'2', b'c']));
     assert_eq!(run(&mut c, "BITOP NOT dest a"), int(3));
-    assert_eq!(run(&mut c, "GET dest"), Reply::Bulk(vec![!b'a', !b'b', !b'c']));
+    assert_eq!(run(&mut c, "GET dest"), Reply::bulk(vec![!b'a', !b'b', !b'c']));
     assert_eq!(run(&mut c, "OBJECT ENCODING dest"), bulk("raw"));
 
     // The result replaces the destination and its time to live; an empty result deletes it.
@@ -203,7 +203,7 @@ fn bitfield_overflow_modes() {
     assert_eq!(run(&mut c, "BITFIELD q OVERFLOW SAT SET i8 0 -200 GET i8 0"), ints(&[127, -128]));
     // A failed write still creates the key, zero-padded to the field.
     assert_eq!(run(&mut c, "BITFIELD nf OVERFLOW FAIL INCRBY u2 9 10"), Reply::Array(vec![Reply::Null]));
-    assert_eq!(run(&mut c, "GET nf"), Reply::Bulk(vec![0, 0]));
+    assert_eq!(run(&mut c, "GET nf"), Reply::bulk(vec![0, 0]));
 }
 
 #[test]

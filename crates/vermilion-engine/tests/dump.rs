@@ -33,7 +33,7 @@ fn restore(c: &mut Client, key: &str, payload: &[u8], extra: &[&str]) -> Reply {
 
 fn dump(c: &mut Client, key: &str) -> Vec<u8> {
     match exec(c, &[b"DUMP", key.as_bytes()]) {
-        Reply::Bulk(b) => b,
+        Reply::Bulk(b) => b.to_vec(),
         other => panic!("DUMP gave {other:?}"),
     }
 }
@@ -59,7 +59,7 @@ fn restores_from_redis(c: &mut Client, key: &str, hex: &str, redis_encoding: Opt
 /// A reply as the strings a RESP2 client reads: maps flattened, scores as text.
 fn texts(reply: Reply) -> Vec<String> {
     match reply {
-        Reply::Bulk(b) => vec![String::from_utf8(b).unwrap()],
+        Reply::Bulk(b) => vec![String::from_utf8(b.to_vec()).unwrap()],
         Reply::Double(d) => vec![d.to_string()],
         Reply::Array(items) | Reply::Set(items) => items.into_iter().flat_map(texts).collect(),
         Reply::Map(pairs) => pairs.into_iter().flat_map(|(k, v)| texts(k).into_iter().chain(texts(v))).collect(),

@@ -16,14 +16,22 @@ static ALLOC: vermilion_engine::alloc::Counting = vermilion_engine::alloc::Count
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn used_memory(client: &mut Client) -> u64 {
-    let (Reply::Verbatim(_, text) | Reply::Bulk(text)) = run(client, "INFO memory") else { panic!("INFO replies text") };
+    let text = match run(client, "INFO memory") {
+        Reply::Verbatim(_, text) => text,
+        Reply::Bulk(text) => text.to_vec(),
+        _ => panic!("INFO replies text"),
+    };
     let text = String::from_utf8(text).unwrap();
     let line = text.lines().find(|l| l.starts_with("used_memory:")).unwrap();
     line["used_memory:".len()..].trim().parse().unwrap()
 }
 
 fn stat(client: &mut Client, name: &str) -> u64 {
-    let (Reply::Verbatim(_, text) | Reply::Bulk(text)) = run(client, "INFO stats") else { panic!("INFO replies text") };
+    let text = match run(client, "INFO stats") {
+        Reply::Verbatim(_, text) => text,
+        Reply::Bulk(text) => text.to_vec(),
+        _ => panic!("INFO replies text"),
+    };
     let text = String::from_utf8(text).unwrap();
     let prefix = format!("{name}:");
     text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap().trim().parse().unwrap()
@@ -72,7 +80,7 @@ fn noeviction_refuses_writes_that_need_memory_but_serves_reads_and_deletes() {
         }
     }
     assert_eq!(refused, Some(err("OOM command not allowed when used memory > 'maxmemory'.")));
-    assert_eq!(run(&mut c, "GET k:1").clone(), Reply::Bulk(vec![b'x'; 1024]));
+    assert_eq!(run(&mut c, "GET k:1").clone(), Reply::bulk(vec![b'x'; 1024]));
     assert_eq!(run(&mut c, "DEL k:1 k:2 k:3"), int(3));
     assert_eq!(stat(&mut c, "evicted_keys"), 0);
     run(&mut c, "CONFIG SET maxmemory 0");

@@ -145,7 +145,11 @@ fn allocated() -> u64 {
 }
 
 fn stat(client: &mut Client, name: &str) -> u64 {
-    let (Reply::Verbatim(_, text) | Reply::Bulk(text)) = run(client, "INFO stats") else { panic!("INFO replies text") };
+    let text = match run(client, "INFO stats") {
+        Reply::Verbatim(_, text) => text,
+        Reply::Bulk(text) => text.to_vec(),
+        _ => panic!("INFO replies text"),
+    };
     let text = String::from_utf8(text).unwrap();
     let prefix = format!("{name}:");
     text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap().trim().parse().unwrap()
@@ -298,7 +302,11 @@ fn fill_until_refused(c: &mut Client, policy: &str) {
     }
     for db in 0..2 {
         run(c, &format!("SELECT {db}"));
-        let (Reply::Verbatim(_, info) | Reply::Bulk(info)) = run(c, "INFO keyspace") else { panic!("INFO replies text") };
+        let info = match run(c, "INFO keyspace") {
+        Reply::Verbatim(_, text) => text,
+        Reply::Bulk(text) => text.to_vec(),
+        _ => panic!("INFO replies text"),
+    };
         let info = String::from_utf8(info).unwrap();
         assert!(!info.contains(&format!("db{db}:")) || info.contains("expires=0,"), "{policy}: volatile keys left: {info}");
     }

@@ -422,7 +422,7 @@ fn listen(e: &Arc<Engine>, c: &mut Client, active_expiry: bool) -> Client {
 /// The keyevent notifications `listener` got since the last call, each as "event key".
 fn events(listener: &Client) -> Vec<String> {
     let text = |reply: &Reply| match reply {
-        Reply::Bulk(bytes) => String::from_utf8(bytes.clone()).unwrap(),
+        Reply::Bulk(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
         other => panic!("not a bulk: {other:?}"),
     };
     listener

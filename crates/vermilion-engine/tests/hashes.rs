@@ -215,7 +215,7 @@ fn scan_all(c: &mut Client, key: &str, options: &str) -> Vec<(String, String)> {
         let [Reply::Bulk(next), items] = <[Reply; 2]>::try_from(page).unwrap() else { panic!("bad page") };
         let flat = strings(items);
         pairs.extend(flat.chunks(2).map(|p| (p[0].clone(), p[1].clone())));
-        cursor = String::from_utf8(next).unwrap();
+        cursor = String::from_utf8(next.to_vec()).unwrap();
         if cursor == "0" {
             break;
         }

@@ -20,7 +20,7 @@ fn exec(c: &mut Client, args: &[&[u8]]) -> Reply {
 
 fn get_bytes(c: &mut Client, key: &str) -> Vec<u8> {
     match run(c, &format!("GET {key}")) {
-        Reply::Bulk(bytes) => bytes,
+        Reply::Bulk(bytes) => bytes.to_vec(),
         other => panic!("GET {key}: {other:?}"),
     }
 }

@@ -6,7 +6,7 @@ use vermilion_engine::Reply;
 fn sorted(reply: Reply) -> Vec<Vec<u8>> {
     let Reply::Array(items) = reply else { panic!("not an array: {reply:?}") };
     let mut keys: Vec<Vec<u8>> = items.into_iter().map(|r| match r {
-        Reply::Bulk(b) => b,
+        Reply::Bulk(b) => b.to_vec(),
         other => panic!("not a bulk: {other:?}"),
     }).collect();
     keys.sort();
@@ -105,7 +105,7 @@ fn keys_and_scan_patterns() {
         let Reply::Array(parts) = run(&mut c, &format!("SCAN {cursor} COUNT 2 MATCH h*")) else { panic!() };
         let Reply::Bulk(next) = &parts[0] else { panic!() };
         seen.extend(sorted(parts[1].clone()));
-        cursor = String::from_utf8(next.clone()).unwrap();
+        cursor = String::from_utf8(next.to_vec()).unwrap();
         if cursor == "0" {
             break;
         }

@@ -267,7 +267,7 @@ fn encodings_follow_the_listpack_size() {
     let half = vec![b'y'; 4000];
     assert_eq!(run_args(&mut c, &[b"RPUSH", b"h", &half, &half, &half]), int(3));
     assert_eq!(run(&mut c, "OBJECT ENCODING h"), bulk("quicklist"));
-    assert_eq!(run(&mut c, "RPOP h"), Reply::Bulk(half.clone()));
+    assert_eq!(run(&mut c, "RPOP h"), Reply::bulk(half.clone()));
     assert_eq!(run(&mut c, "OBJECT ENCODING h"), bulk("quicklist"));
     assert_eq!(run(&mut c, "LTRIM h 0 0"), ok());
     assert_eq!(run(&mut c, "OBJECT ENCODING h"), bulk("listpack"));

@@ -7,7 +7,8 @@ use vermilion_engine::{Client, Config, ConnectionInfo, Engine, Reply};
 
 fn text(reply: Reply) -> String {
     match reply {
-        Reply::Verbatim(_, bytes) | Reply::Bulk(bytes) => String::from_utf8(bytes).unwrap(),
+        Reply::Verbatim(_, bytes) => String::from_utf8(bytes).unwrap(),
+        Reply::Bulk(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
         Reply::Simple(line) => line.into_owned(),
         other => panic!("not text: {other:?}"),
     }
@@ -77,7 +78,7 @@ fn slowlog_logs_trims_and_resets() {
     assert_eq!(entry.len(), 6);
     let Reply::Array(argv) = &entry[3] else { panic!() };
     assert_eq!(argv[0], bulk("SET"));
-    assert_eq!(argv[2], Reply::Bulk(format!("{}... (72 more bytes)", "x".repeat(128)).into_bytes()));
+    assert_eq!(argv[2], Reply::bulk(format!("{}... (72 more bytes)", "x".repeat(128))));
     assert_eq!(entry[4], bulk("test:0"));
     assert_eq!(run(&mut c, "CONFIG SET slowlog-max-len 2"), ok());
     for _ in 0..5 {

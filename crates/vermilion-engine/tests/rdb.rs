@@ -54,7 +54,8 @@ fn exec(client: &mut Client, args: &[&str]) -> Reply {
 
 fn text(reply: Reply) -> String {
     match reply {
-        Reply::Bulk(b) | Reply::Verbatim(_, b) => String::from_utf8_lossy(&b).into_owned(),
+        Reply::Bulk(b) => String::from_utf8_lossy(&b).into_owned(),
+        Reply::Verbatim(_, b) => String::from_utf8_lossy(&b).into_owned(),
         Reply::Simple(s) | Reply::Error(s) => s.into_owned(),
         other => format!("{other:?}"),
     }

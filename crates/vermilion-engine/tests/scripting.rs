@@ -227,7 +227,7 @@ fn cmsgpack_and_struct_libraries() {
     let (_e, mut c) = setup();
     assert_eq!(
         eval0(&mut c, "return cmsgpack.pack({1, 2}, 'ab', -1, 300)"),
-        Reply::Bulk(vec![0x92, 0x01, 0x02, 0xa2, b'a', b'b', 0xff, 0xcd, 0x01, 0x2c])
+        Reply::bulk(vec![0x92, 0x01, 0x02, 0xa2, b'a', b'b', 0xff, 0xcd, 0x01, 0x2c])
     );
     assert_eq!(
         eval0(&mut c, "local t, n = cmsgpack.unpack(cmsgpack.pack({a = {1, 'x'}}, 7)) return {t.a[1], t.a[2], n}"),
@@ -236,7 +236,7 @@ fn cmsgpack_and_struct_libraries() {
     assert_eq!(eval0(&mut c, "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2))}"), array(vec![int(1), int(1)]));
     let body = "return cmsgpack.unpack('\\205')";
     assert_eq!(eval0(&mut c, body), script_err("ERR user_script:1: Missing bytes in input.", body));
-    assert_eq!(eval0(&mut c, "return struct.pack('>I2i4', 258, -2)"), Reply::Bulk(vec![1, 2, 0xff, 0xff, 0xff, 0xfe]));
+    assert_eq!(eval0(&mut c, "return struct.pack('>I2i4', 258, -2)"), Reply::bulk(vec![1, 2, 0xff, 0xff, 0xff, 0xfe]));
     assert_eq!(
         eval0(&mut c, "return {struct.unpack('>I2i4', struct.pack('>I2i4', 258, -2))}"),
         array(vec![int(258), int(-2), int(7)])

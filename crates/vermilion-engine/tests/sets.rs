@@ -264,7 +264,7 @@ fn sscan_small_and_big_sets() {
         let Reply::Array(page) = run(&mut c, &format!("SSCAN big {cursor} COUNT 20")) else { panic!() };
         let [Reply::Bulk(next), items] = <[Reply; 2]>::try_from(page).unwrap() else { panic!() };
         seen.extend(strings(items));
-        cursor = String::from_utf8(next).unwrap();
+        cursor = String::from_utf8(next.to_vec()).unwrap();
         calls += 1;
         if cursor == "0" {
             break;

@@ -65,7 +65,7 @@ fn ranges_and_appends() {
     assert_eq!(run(&mut c, "GETRANGE k 5 100"), bulk("World"));
     assert_eq!(run(&mut c, "GETRANGE nokey 0 -1"), bulk(""));
     assert_eq!(run(&mut c, "SETRANGE k 12 !"), int(13));
-    assert_eq!(run(&mut c, "GET k"), Reply::Bulk(b"HelloWorld\0\0!".to_vec()));
+    assert_eq!(run(&mut c, "GET k"), Reply::bulk(b"HelloWorld\0\0!".to_vec()));
     assert_eq!(run(&mut c, "SETRANGE k -1 x"), err("ERR offset is out of range"));
     assert_eq!(run(&mut c, "SETRANGE empty 5 "), int(0));
     assert_eq!(run(&mut c, "EXISTS empty"), int(0));

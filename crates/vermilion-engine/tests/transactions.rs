@@ -122,7 +122,7 @@ fn concurrent_optimistic_increments_are_exact() {
                 while done < 250 {
                     run(&mut c, "WATCH counter");
                     let current = match run(&mut c, "GET counter") {
-                        Reply::Bulk(b) => String::from_utf8(b).unwrap().parse::<i64>().unwrap(),
+                        Reply::Bulk(b) => String::from_utf8(b.to_vec()).unwrap().parse::<i64>().unwrap(),
                         _ => 0,
                     };
                     run(&mut c, "MULTI");

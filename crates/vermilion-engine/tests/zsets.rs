@@ -254,7 +254,7 @@ fn zrandmember_cases() {
     assert!(one.len() == 1 && (b'a'..=b'j').contains(&one[0]));
     let distinct = |reply: Reply| -> Vec<Vec<u8>> {
         let Reply::Array(items) = reply else { panic!() };
-        let mut names: Vec<Vec<u8>> = items.into_iter().map(|r| match r { Reply::Bulk(b) => b, _ => panic!() }).collect();
+        let mut names: Vec<Vec<u8>> = items.into_iter().map(|r| match r { Reply::Bulk(b) => b.to_vec(), _ => panic!() }).collect();
         names.sort();
         names.dedup();
         names
@@ -345,9 +345,9 @@ fn zscan_listpack_and_skiplist() {
         let [Reply::Bulk(next), Reply::Array(items)] = &parts[..] else { panic!() };
         for pair in items.chunks(2) {
             let (Reply::Bulk(m), Reply::Bulk(s)) = (&pair[0], &pair[1]) else { panic!() };
-            seen.insert(m.clone(), s.clone());
+            seen.insert(m.to_vec(), s.to_vec());
         }
-        cursor = String::from_utf8(next.clone()).unwrap();
+        cursor = String::from_utf8(next.to_vec()).unwrap();
         if cursor == "0" {
             break;
         }

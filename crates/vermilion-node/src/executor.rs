@@ -1,5 +1,5 @@
-//! The hot path: JS functions bound to one session, `execute(name, args, buffers)` and
-//! `call(buffers, name, ...args)`.
+//! The hot path: JS functions bound to one session, `execute(name, args, buffers)`,
+//! `call(buffers, name, ...args)` and `callStrings(name, ...args)`.
 //!
 //! The session travels in the function's napi data pointer, so a call skips what a generic
 //! binding pays per call (handle lookup and validation, borrow bookkeeping): it reads its
@@ -17,7 +17,7 @@ use napi::{sys, Env, Error, JsError, JsValue, Result};
 use napi_derive::napi;
 
 use crate::argv::check;
-use crate::reply::to_js;
+use crate::reply::{to_js, to_js_packed};
 use crate::session::SharedSession;
 use vermilion_engine::{Outcome, Waiter};
 
@@ -34,6 +34,14 @@ pub fn session_executor(env: Env, session: &External<SharedSession>) -> Result<B
 #[napi(ts_return_type = "(buffers: boolean, name: string, ...args: unknown[]) => unknown")]
 pub fn session_caller(env: Env, session: &External<SharedSession>) -> Result<BoundFunction> {
     bind(env, session, c"call", call)
+}
+
+/// Returns `callStrings(name, ...args)` for `session`: `call` for commands replying with an
+/// array of strings, whose reply comes back packed into one string when it can be (see
+/// `reply::to_js_packed`).
+#[napi(ts_return_type = "(name: string, ...args: unknown[]) => unknown")]
+pub fn session_strings_caller(env: Env, session: &External<SharedSession>) -> Result<BoundFunction> {
+    bind(env, session, c"callStrings", call_strings)
 }
 
 /// Creates a JS function named `name` running `callback` with `session` as its data.
@@ -117,8 +125,8 @@ unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) 
                 "execute(name, args, buffers) takes three arguments",
             ));
         }
-        let buffers = read_bool(env, argv[2])?;
-        run(env, data, buffers, |session| {
+        let conversion = Conversion::Plain { buffers: read_bool(env, argv[2])? };
+        run(env, data, conversion, |session| {
             session.execute_array(env, argv[0], argv[1])
         })
     })
@@ -130,43 +138,41 @@ const INLINE_VALUES: usize = 8;
 
 unsafe extern "C" fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     guarded(env, || {
-        let mut argc = INLINE_VALUES;
-        let mut inline = [ptr::null_mut(); INLINE_VALUES];
-        let mut data = ptr::null_mut();
-        check(sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            inline.as_mut_ptr(),
-            ptr::null_mut(),
-            &mut data,
-        ))?;
-        if argc < 2 {
-            return Err(Error::from_reason(
-                "call(buffers, name, ...args) takes at least two arguments",
-            ));
-        }
-        let spilled;
-        let values: &[sys::napi_value] = if argc <= INLINE_VALUES {
-            &inline[..argc]
-        } else {
-            let mut all = vec![ptr::null_mut(); argc];
-            check(sys::napi_get_cb_info(
-                env,
-                info,
-                &mut argc,
-                all.as_mut_ptr(),
-                ptr::null_mut(),
-                ptr::null_mut(),
-            ))?;
-            spilled = all;
-            &spilled
-        };
-        let buffers = read_bool(env, values[0])?;
-        run(env, data, buffers, |session| {
-            session.execute(env, &values[1..])
+        with_call_values(env, info, 2, |values, data| {
+            let conversion = Conversion::Plain { buffers: read_bool(env, values[0])? };
+            run(env, data, conversion, |session| session.execute(env, &values[1..]))
         })
     })
+}
+
+unsafe extern "C" fn call_strings(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    guarded(env, || {
+        with_call_values(env, info, 1, |values, data| {
+            run(env, data, Conversion::Packed, |session| session.execute(env, values))
+        })
+    })
+}
+
+/// Reads a call's arguments (at least `min` of them) and its data pointer, and hands them on.
+unsafe fn with_call_values(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    min: usize,
+    body: impl FnOnce(&[sys::napi_value], *mut c_void) -> Result<sys::napi_value>,
+) -> Result<sys::napi_value> {
+    let mut argc = INLINE_VALUES;
+    let mut inline = [ptr::null_mut(); INLINE_VALUES];
+    let mut data = ptr::null_mut();
+    check(sys::napi_get_cb_info(env, info, &mut argc, inline.as_mut_ptr(), ptr::null_mut(), &mut data))?;
+    if argc < min {
+        return Err(Error::from_reason("a command call needs the command's name"));
+    }
+    if argc <= INLINE_VALUES {
+        return body(&inline[..argc], data);
+    }
+    let mut all = vec![ptr::null_mut(); argc];
+    check(sys::napi_get_cb_info(env, info, &mut argc, all.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()))?;
+    body(&all, data)
 }
 
 unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
@@ -175,20 +181,34 @@ unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Result<bool> 
     Ok(flag)
 }
 
+/// How a reply becomes a JS value.
+#[derive(Clone, Copy)]
+enum Conversion {
+    /// As ioredis delivers it; text as Buffers when `buffers`.
+    Plain { buffers: bool },
+    /// Packed when it is an array of strings (see `reply::to_js_packed`).
+    Packed,
+}
+
 /// Runs one command on the session in `data` and converts its outcome: the reply, a promise of
-/// the reply for a blocking command that waits, or `undefined` for a closed client.
+/// the reply for a blocking command that waits (never packed), or `undefined` for a closed
+/// client.
 unsafe fn run(
     env: sys::napi_env,
     data: *mut c_void,
-    buffers: bool,
+    conversion: Conversion,
     start: impl FnOnce(&mut crate::session::Session) -> Result<Option<Outcome>>,
 ) -> Result<sys::napi_value> {
     let session = &*data.cast::<SharedSession>();
     let mut borrowed = session
         .try_borrow_mut()
         .map_err(|_| Error::from_reason("vermilion: command re-entered its own client"))?;
+    let buffers = matches!(conversion, Conversion::Plain { buffers: true });
     match start(&mut borrowed)? {
-        Some(Outcome::Reply(reply)) => to_js(env, &reply, buffers),
+        Some(Outcome::Reply(reply)) => match conversion {
+            Conversion::Plain { buffers } => to_js(env, &reply, buffers),
+            Conversion::Packed => to_js_packed(env, &reply, &mut borrowed.packed),
+        },
         Some(Outcome::Blocked(waiter)) => {
             borrowed.blocked = Some(waiter.clone());
             blocked_promise(env, waiter, buffers)

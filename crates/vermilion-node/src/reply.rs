@@ -22,7 +22,8 @@ pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<
     let mut out = ptr::null_mut();
     match reply {
         Reply::Simple(line) => return text(env, line.as_bytes(), buffers),
-        Reply::Bulk(bytes) | Reply::Verbatim(_, bytes) => return text(env, bytes, buffers),
+        Reply::Bulk(bytes) => return text(env, bytes, buffers),
+        Reply::Verbatim(_, bytes) => return text(env, bytes, buffers),
         Reply::BigNumber(digits) => return text(env, digits.as_bytes(), buffers),
         Reply::Double(value) => {
             // Whole scores, the common case, print as their integer; no String needed.
@@ -57,6 +58,85 @@ pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<
         }
     }
     Ok(out)
+}
+
+/// Converts a reply for a caller expecting an array of strings (LRANGE, ZRANGE, HMGET, ...):
+/// an array of ASCII bulk strings and nulls comes back as one packed Latin-1 string, which the JS
+/// side cuts into the array (`unpackStrings` in `fast-commands.js`). Slicing one string in JS
+/// costs a fraction of creating each string natively and handing them to a builder. A text
+/// reply comes back packed too (a MULTI's `QUEUED`), so every string returned is packed; any
+/// other reply (an error, a null, a nested array, non-ASCII text) is converted as `to_js` does.
+///
+/// The packed form: two characters of element count (big-endian 16-bit), then two of length
+/// per element ([`PACKED_NULL`] for a null), then the elements' bytes. A count of
+/// [`PACKED_TEXT`] marks a text reply, whose characters follow.
+///
+/// # Safety
+/// `env` must be the environment of the current native call.
+pub unsafe fn to_js_packed(env: sys::napi_env, reply: &Reply, scratch: &mut Vec<u8>) -> Result<sys::napi_value> {
+    scratch.clear();
+    let mut out = ptr::null_mut();
+    if let Reply::Array(items) | Reply::Set(items) = reply {
+        if !pack_strings(items, scratch) {
+            return to_js(env, reply, false);
+        }
+        check(sys::napi_create_string_latin1(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+        return Ok(out);
+    }
+    let Some(text) = reply_text(reply) else {
+        return to_js(env, reply, false);
+    };
+    if text.is_ascii() {
+        scratch.extend_from_slice(&PACKED_TEXT.to_be_bytes());
+        scratch.extend_from_slice(&text);
+        check(sys::napi_create_string_latin1(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+    } else {
+        // U+00FF twice in UTF-8: the same two marker characters, before text decoded as UTF-8.
+        scratch.extend_from_slice("\u{ff}\u{ff}".as_bytes());
+        scratch.extend_from_slice(&text);
+        check(sys::napi_create_string_utf8(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+    }
+    Ok(out)
+}
+
+/// Marks a null element in a packed array.
+pub const PACKED_NULL: u16 = 0xffff;
+/// In place of the element count: the packed string holds a text reply.
+pub const PACKED_TEXT: u16 = 0xffff;
+
+/// Packs an array of ASCII bulk strings and nulls; `false` for any other array.
+fn pack_strings(items: &[Reply], out: &mut Vec<u8>) -> bool {
+    if items.len() >= usize::from(PACKED_TEXT) {
+        return false;
+    }
+    out.extend_from_slice(&(items.len() as u16).to_be_bytes());
+    let header = out.len();
+    out.resize(header + 2 * items.len(), 0);
+    for (index, item) in items.iter().enumerate() {
+        let len = match item {
+            Reply::Bulk(bytes) if bytes.len() < usize::from(PACKED_NULL) && bytes.is_ascii() => {
+                out.extend_from_slice(bytes);
+                bytes.len() as u16
+            }
+            Reply::Null => PACKED_NULL,
+            _ => return false,
+        };
+        out[header + 2 * index..header + 2 * index + 2].copy_from_slice(&len.to_be_bytes());
+    }
+    true
+}
+
+/// The text of a reply that `to_js` turns into a string.
+fn reply_text(reply: &Reply) -> Option<std::borrow::Cow<'_, [u8]>> {
+    use std::borrow::Cow;
+    Some(match reply {
+        Reply::Simple(line) => Cow::Borrowed(line.as_bytes()),
+        Reply::Bulk(bytes) => Cow::Borrowed(&bytes[..]),
+        Reply::Verbatim(_, bytes) => Cow::Borrowed(&bytes[..]),
+        Reply::BigNumber(digits) => Cow::Borrowed(digits.as_bytes()),
+        Reply::Double(value) => Cow::Owned(resp2_double(*value).into_bytes()),
+        _ => return None,
+    })
 }
 
 /// An array of `len` converted items. Short arrays are filled element by element; longer ones

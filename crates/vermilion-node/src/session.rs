@@ -18,6 +18,8 @@ pub struct Session {
     /// `None` once disconnected; the engine then forgets the client.
     client: Option<Client>,
     argv: ArgvReader,
+    /// Where packed replies are assembled (see `reply::to_js_packed`).
+    pub packed: Vec<u8>,
     /// The parked call of a blocking command (BLPOP, ...) still waiting, so a disconnect can
     /// cancel it.
     pub blocked: Option<Waiter>,
@@ -84,6 +86,7 @@ pub fn connect(engine: &External<Arc<Engine>>) -> External<SharedSession> {
     External::new(Rc::new(RefCell::new(Session {
         client: Some(client),
         argv: ArgvReader::default(),
+        packed: Vec::new(),
         blocked: None,
     })))
 }

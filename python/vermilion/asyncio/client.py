@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, cast
 
 import redis
 import redis.asyncio
 import redis.asyncio.client
 
-from .. import urls
+from .. import _native, urls
 from .._embedded_client import MAY_BLOCK, EmbeddedClient, EmbeddedPipeline
 from .connection import EmbeddedConnection
 from .pool import ConnectionPool
@@ -21,17 +22,22 @@ def may_block(name: Any) -> bool:
     return str(name).lower() in MAY_BLOCK
 
 
-def awaitable(native: Any) -> Any:
-    """A native fast-path method as a coroutine method. The native call completes at once;
-    argument shapes it leaves to redis-py come back as redis-py's own coroutine."""
+def awaitable(native: Any, owner: weakref.ref[Any]) -> Any:
+    """A native fast-path method of ``owner`` as a coroutine method. The native call completes
+    at once; argument shapes it leaves to redis-py come back as redis-py's own coroutine. While
+    a CLIENT PAUSE may hold commands, redis-py's method runs instead: its command then awaits
+    the held call rather than waiting for it on the event loop."""
+    name = getattr(native, "__name__", "method")
 
     async def method(*args: Any, **kwargs: Any) -> Any:
+        if _native.commands_may_be_held():
+            return await getattr(redis.asyncio.Redis, name)(owner(), *args, **kwargs)
         result = native(*args, **kwargs)
         if hasattr(type(result), "__await__"):
             return await result
         return result
 
-    method.__name__ = getattr(native, "__name__", "method")
+    method.__name__ = name
     method.__doc__ = getattr(native, "__doc__", None)
     return method
 
@@ -79,7 +85,7 @@ class Redis(EmbeddedClient, redis.asyncio.Redis):  # type: ignore[misc]
         return cast(EmbeddedConnection, pool.connection_class(**pool.connection_kwargs))
 
     def _fast_method(self, native: Callable[..., Any]) -> Callable[..., Any]:
-        return awaitable(native)
+        return awaitable(native, weakref.ref(self))
 
     @classmethod
     def from_url(cls, url: str, single_connection_client: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -96,9 +102,10 @@ class Redis(EmbeddedClient, redis.asyncio.Redis):  # type: ignore[misc]
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         client = self._client
-        # A command that may wait (BLPOP...) takes a connection of its own from the pool, as
-        # over a socket, and is awaited there without holding up the event loop.
-        if client is None or may_block(args[0]):
+        # A command that may wait (BLPOP..., or anything a CLIENT PAUSE may hold) takes a
+        # connection of its own from the pool, as over a socket, and is awaited there without
+        # holding up the event loop.
+        if client is None or may_block(args[0]) or _native.commands_may_be_held():
             return await super().execute_command(*args, **options)
         return await settled(self._run_in_engine(client, args, options))
 

@@ -116,7 +116,7 @@ fn setname(ctx: &mut Ctx) -> CmdResult {
 /// CLIENT GETNAME
 fn getname(ctx: &mut Ctx) -> CmdResult {
     let name = ctx.client.shared().name();
-    Ok(if name.is_empty() { Reply::Null } else { Reply::Bulk(name) })
+    Ok(if name.is_empty() { Reply::Null } else { Reply::bulk(name) })
 }
 
 /// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>

@@ -143,7 +143,7 @@ pub(super) fn trackinginfo(ctx: &mut Ctx) -> CmdResult {
             // Listed in byte order, as Redis's prefix tree yields them.
             let mut prefixes = o.prefixes.clone();
             prefixes.sort();
-            (flags, redirect, prefixes.into_iter().map(Reply::Bulk).collect())
+            (flags, redirect, prefixes.into_iter().map(Reply::bulk).collect())
         }
     };
     Ok(Reply::Map(vec![

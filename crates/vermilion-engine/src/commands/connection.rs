@@ -41,7 +41,7 @@ fn ping(ctx: &mut Ctx) -> CmdResult {
         if ctx.args.remaining() > 0 {
             return Err(errors::arity("ping"));
         }
-        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(message)]));
+        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::bulk(message)]));
     }
     match ctx.args.remaining() {
         0 => Ok(Reply::simple("PONG")),

@@ -227,7 +227,7 @@ fn function_dump(ctx: &mut Ctx) -> CmdResult {
         Some(functions) => functions.dump(),
         None => functions::dump_codes(std::iter::empty()),
     };
-    Ok(Reply::Bulk(payload))
+    Ok(Reply::bulk(payload))
 }
 
 /// FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]

@@ -222,7 +222,7 @@ fn geodist(ctx: &mut Ctx) -> CmdResult {
     };
     let [lon1, lat1] = geohash::decode_score(first);
     let [lon2, lat2] = geohash::decode_score(second);
-    Ok(Reply::Bulk(distance_text(geohash::distance(lon1, lat1, lon2, lat2) / to_meters)))
+    Ok(Reply::bulk(distance_text(geohash::distance(lon1, lat1, lon2, lat2) / to_meters)))
 }
 
 /// GEOHASH key [member [member ...]]
@@ -555,7 +555,7 @@ impl<'a> Query<'a> {
         }
         let mut fields = vec![Reply::bulk(point.member)];
         if self.with_dist {
-            fields.push(Reply::Bulk(distance_text(point.distance / self.shape.to_meters)));
+            fields.push(Reply::bulk(distance_text(point.distance / self.shape.to_meters)));
         }
         if self.with_hash {
             fields.push(Reply::Integer(point.score as i64));

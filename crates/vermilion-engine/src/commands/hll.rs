@@ -157,7 +157,7 @@ fn pfdebug(ctx: &mut Ctx) -> CmdResult {
         }
         b"decode" => {
             let decoded = hll::describe_sparse(bytes).ok_or(Reply::err("ERR HLL encoding is not sparse"))?;
-            (Reply::Bulk(decoded.into_bytes()), false)
+            (Reply::bulk(decoded.into_bytes()), false)
         }
         b"encoding" => {
             let encoding = hll::encoding(bytes).expect("checked above");

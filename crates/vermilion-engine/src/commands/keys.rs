@@ -189,7 +189,7 @@ fn scan(ctx: &mut Ctx) -> CmdResult {
         }
     });
     found.retain(|k| !db.is_expired(k, now));
-    let keys = found.into_iter().map(Reply::Bulk).collect();
+    let keys = found.into_iter().map(Reply::bulk).collect();
     Ok(Reply::Array(vec![Reply::bulk(cursor.to_string()), Reply::Array(keys)]))
 }
 
@@ -206,7 +206,7 @@ fn randomkey(ctx: &mut Ctx) -> CmdResult {
         };
         let key = key.to_vec();
         if !db.is_expired(&key, now) {
-            return Ok(Reply::Bulk(key));
+            return Ok(Reply::bulk(key));
         }
         ctx.expire_if_needed(&key);
     }

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
 use crate::pubsub::class;
-use crate::reply::{errors, Reply};
+use crate::reply::{errors, IntoBulk, Reply};
 use crate::types::list::End;
 use crate::types::{ListValue, Value};
 use crate::util::parse_i64;
@@ -167,7 +167,7 @@ fn after_pop(ctx: &mut Ctx, key: &[u8], end: End) {
 }
 
 /// An array of bulk strings.
-fn bulk_array<B: Into<Vec<u8>>>(elements: impl IntoIterator<Item = B>) -> Reply {
+fn bulk_array<B: IntoBulk>(elements: impl IntoIterator<Item = B>) -> Reply {
     Reply::Array(elements.into_iter().map(Reply::bulk).collect())
 }
 
@@ -218,7 +218,7 @@ fn pop_generic(ctx: &mut Ctx, end: End, command: &str) -> CmdResult {
         return Ok(if count.is_some() { Reply::NullArray } else { Reply::Null });
     };
     let (reply, popped) = match count {
-        None => (Reply::Bulk(list.pop(end).expect("stored lists are never empty")), 1),
+        None => (Reply::bulk(list.pop(end).expect("stored lists are never empty")), 1),
         Some(0) => return Ok(Reply::Array(Vec::new())),
         Some(n) => {
             let elements = list.pop_many(n, end);
@@ -254,7 +254,7 @@ fn lrange(ctx: &mut Ctx) -> CmdResult {
     let Some(list) = ctx.read_list(key)? else {
         return Ok(Reply::Array(Vec::new()));
     };
-    Ok(bulk_array(list.range(index_range(start, stop, list.len()))))
+    Ok(Reply::bulk_array(list.range(index_range(start, stop, list.len()))))
 }
 
 /// LINDEX key index
@@ -426,7 +426,7 @@ fn move_generic(ctx: &mut Ctx, from: End, to: End) -> CmdResult {
     // must not be deleted in between.
     ctx.notify(class::LIST, push_event(to), destination);
     after_pop(ctx, source, from);
-    Ok(Reply::Bulk(element))
+    Ok(Reply::bulk(element))
 }
 
 /// LMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT>
@@ -516,7 +516,7 @@ fn blocking_pop(ctx: &mut Ctx, end: End) -> CmdResult {
         let element = list.pop(end).expect("stored lists are never empty");
         ctx.ks.dirty += 1;
         after_pop(ctx, key, end);
-        return Ok(Reply::Array(vec![Reply::bulk(*key), Reply::Bulk(element)]));
+        return Ok(Reply::Array(vec![Reply::bulk(*key), Reply::bulk(element)]));
     }
     ctx.block_on(keys, deadline, Reply::NullArray)
 }

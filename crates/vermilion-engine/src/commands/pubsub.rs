@@ -136,7 +136,7 @@ fn list_channels(ctx: &mut Ctx, kind: Kind) -> CmdResult {
         }
     };
     let names = ctx.ks.pubsub.channel_names(kind, pattern);
-    Ok(Reply::Array(names.into_iter().map(Reply::Bulk).collect()))
+    Ok(Reply::Array(names.into_iter().map(Reply::bulk).collect()))
 }
 
 /// PUBSUB NUMSUB [channel ...]

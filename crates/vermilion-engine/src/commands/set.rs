@@ -158,7 +158,16 @@ fn smismember(ctx: &mut Ctx) -> CmdResult {
 /// SMEMBERS key — Redis serves it as a one-set SINTER.
 fn smembers(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let members = ctx.read_set(key)?.map_or_else(Vec::new, |s| s.iter().map(member_reply).collect());
+    let members = ctx.read_set(key)?.map_or_else(Vec::new, |set| {
+        let mut out = Vec::with_capacity(set.len());
+        for member in set.iter() {
+            match member {
+                Member::Int(n) => Reply::push_bulk(&mut out, itoa::Buffer::new().format(n).as_bytes()),
+                Member::Bytes(bytes) => Reply::push_bulk(&mut out, bytes),
+            }
+        }
+        out
+    });
     Ok(Reply::Set(members))
 }
 
@@ -216,7 +225,7 @@ fn spop_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     ctx.notify(class::SET, "spop", key);
     ctx.delete_if_empty_and_notify(key);
     ctx.ks.dirty += 1;
-    Ok(Reply::Bulk(member))
+    Ok(Reply::bulk(member))
 }
 
 /// When the members left would be at most a fifth of those popped, SPOP with a count draws the
@@ -241,7 +250,7 @@ fn spop_many(ctx: &mut Ctx, key: &[u8], count: usize) -> CmdResult {
         ctx.notify(class::GENERIC, "del", key);
         all
     } else if (size - count) * SPOP_KEEP_RATIO > count {
-        (0..count).map(|_| Reply::Bulk(set.pop_random(&mut rng).expect("count < size"))).collect()
+        (0..count).map(|_| Reply::bulk(set.pop_random(&mut rng).expect("count < size"))).collect()
     } else {
         let mut survivors = SetValue::new();
         for _ in 0..size - count {

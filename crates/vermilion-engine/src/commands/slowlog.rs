@@ -46,9 +46,9 @@ fn get(ctx: &mut Ctx) -> CmdResult {
                 Reply::Integer(e.id as i64),
                 Reply::Integer(e.timestamp),
                 Reply::Integer(e.duration_us as i64),
-                Reply::Array(e.argv.iter().map(|a| Reply::Bulk(a.clone())).collect()),
+                Reply::Array(e.argv.iter().map(|a| Reply::bulk(a.clone())).collect()),
                 Reply::bulk(e.addr.as_bytes()),
-                Reply::Bulk(e.name.clone()),
+                Reply::bulk(e.name.clone()),
             ])
         })
         .collect();

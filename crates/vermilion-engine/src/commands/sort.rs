@@ -191,7 +191,7 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
     }
     let selected = if end >= start { &items[start as usize..=end as usize] } else { &[][..] };
     match opts.store {
-        None => Ok(Reply::Array(output(ctx, selected, &opts.gets).into_iter().map(|v| v.map_or(Reply::Null, Reply::Bulk)).collect())),
+        None => Ok(Reply::Array(output(ctx, selected, &opts.gets).into_iter().map(|v| v.map_or(Reply::Null, Reply::bulk)).collect())),
         Some(destination) => {
             let values: Vec<Vec<u8>> = output(ctx, selected, &opts.gets).into_iter().map(Option::unwrap_or_default).collect();
             store_list(ctx, destination, values)

@@ -78,7 +78,7 @@ pub static COMMANDS: &[Command] = &[
 /// GET key
 fn get(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    Ok(Reply::opt_bulk(ctx.read_string(key)?.map(|s| s.to_vec())))
+    Ok(ctx.read_string(key)?.map_or(Reply::Null, |s| s.with_bytes(|bytes| Reply::bulk(bytes))))
 }
 
 /// The options of SET (and the fixed ones its older forms imply).
@@ -191,7 +191,7 @@ fn getdel(ctx: &mut Ctx) -> CmdResult {
     };
     ctx.delete(key);
     ctx.notify(class::GENERIC, "del", key);
-    Ok(Reply::Bulk(value))
+    Ok(Reply::bulk(value))
 }
 
 /// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]
@@ -227,7 +227,7 @@ fn getex(ctx: &mut Ctx) -> CmdResult {
         ctx.ks.dirty += 1;
         ctx.notify(class::GENERIC, "persist", key);
     }
-    Ok(Reply::Bulk(value))
+    Ok(Reply::bulk(value))
 }
 
 /// MGET key [key ...] — values of other types read as nil.
@@ -235,10 +235,10 @@ fn mget(ctx: &mut Ctx) -> CmdResult {
     let keys = ctx.args.rest();
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
-        out.push(match ctx.read_string(key) {
-            Ok(Some(s)) => Reply::Bulk(s.to_vec()),
-            _ => Reply::Null,
-        });
+        match ctx.read_string(key) {
+            Ok(Some(s)) => s.with_bytes(|bytes| Reply::push_bulk(&mut out, bytes)),
+            _ => out.push(Reply::Null),
+        }
     }
     Ok(Reply::Array(out))
 }
@@ -438,7 +438,7 @@ fn incrbyfloat(ctx: &mut Ctx) -> CmdResult {
         None => ctx.store(key, Value::String(value), false),
     }
     ctx.notify(class::STRING, "incrbyfloat", key);
-    Ok(Reply::Bulk(text))
+    Ok(Reply::bulk(text))
 }
 
 /// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]
@@ -558,7 +558,7 @@ impl<'a> Lcs<'a> {
                 (Reply::bulk("len"), Reply::Integer(i64::from(total))),
             ])
         } else {
-            Reply::Bulk(result)
+            Reply::bulk(result)
         }
     }
 }

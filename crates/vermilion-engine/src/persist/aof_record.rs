@@ -79,7 +79,7 @@ pub fn logged_forms(name: &str, args: &[&[u8]], reply: &Reply, db: &Db, now: i64
         "xadd" => match (xadd_id_position(args), reply) {
             (Some(position), Reply::Bulk(id)) => {
                 let mut out = argv(args);
-                out[position] = id.clone();
+                out[position] = id.to_vec();
                 vec![out]
             }
             _ => vec![argv(args)],

@@ -368,10 +368,11 @@ mod tests {
                     assert_eq!(e, LOADING_ERROR);
                     refused += 1;
                 }
-                other => assert_eq!(other, Reply::Bulk(b"value:7".to_vec())),
+                other => assert_eq!(other, Reply::bulk("value:7")),
             }
             let info = match run(&mut client, &["INFO", "persistence"]) {
-                Reply::Bulk(text) | Reply::Verbatim(_, text) => String::from_utf8_lossy(&text).into_owned(),
+                Reply::Bulk(text) => String::from_utf8_lossy(&text).into_owned(),
+                Reply::Verbatim(_, text) => String::from_utf8_lossy(&text).into_owned(),
                 other => panic!("INFO answered {other:?}"),
             };
             if info.contains("loading:1") {
@@ -380,7 +381,7 @@ mod tests {
         }
         loading.wait().unwrap();
         assert!(!engine.is_loading());
-        assert_eq!(run(&mut client, &["GET", "key:7"]), Reply::Bulk(b"value:7".to_vec()));
+        assert_eq!(run(&mut client, &["GET", "key:7"]), Reply::bulk("value:7"));
         assert_eq!(run(&mut client, &["DBSIZE"]), Reply::Integer(KEYS as i64));
         eprintln!("{refused} commands refused while loading");
         drop(client);

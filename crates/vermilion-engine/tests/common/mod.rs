@@ -19,7 +19,7 @@ pub fn run(client: &mut Client, line: &str) -> Reply {
 }
 
 pub fn bulk(s: &str) -> Reply {
-    Reply::Bulk(s.as_bytes().to_vec())
+    Reply::bulk(s.as_bytes().to_vec())
 }
 
 pub fn int(n: i64) -> Reply {
@@ -40,7 +40,7 @@ pub fn strings(reply: Reply) -> Vec<String> {
     items
         .into_iter()
         .map(|r| match r {
-            Reply::Bulk(b) => String::from_utf8(b).unwrap(),
+            Reply::Bulk(b) => String::from_utf8(b.to_vec()).unwrap(),
             other => panic!("not a bulk: {other:?}"),
         })
         .collect()

@@ -188,7 +188,14 @@ fn hmget(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
     let fields = ctx.args.rest();
     read_fields(ctx, key, fields, |hash| {
-        Reply::Array(fields.iter().map(|f| Reply::opt_bulk(hash.and_then(|h| h.get(f)))).collect())
+        let mut out = Vec::with_capacity(fields.len());
+        for field in fields {
+            match hash.and_then(|h| h.get(field)) {
+                Some(value) => Reply::push_bulk(&mut out, value),
+                None => out.push(Reply::Null),
+            }
+        }
+        Reply::Array(out)
     })
 }
 
@@ -228,34 +235,36 @@ fn hexists(ctx: &mut Ctx) -> CmdResult {
 
 /// Every live pair of the hash at `key` (fields past their TTL skipped, not reclaimed), mapped
 /// by `each`; nothing for a missing key.
-fn map_pairs<T>(ctx: &mut Ctx, each: impl Fn(&[u8], &[u8]) -> T) -> Result<Vec<T>, Reply> {
+fn map_pairs<T>(ctx: &mut Ctx, mut each: impl FnMut(&mut Vec<T>, &[u8], &[u8])) -> Result<Vec<T>, Reply> {
     let key = ctx.args.bytes()?;
     let clock = FieldClock::of(ctx);
     let Some(hash) = ctx.read_hash(key)? else {
         return Ok(Vec::new());
     };
+    let mut out = Vec::with_capacity(hash.len());
     if !hash.has_field_ttls() {
-        return Ok(hash.iter().map(|(f, v)| each(f, v)).collect());
+        hash.iter().for_each(|(f, v)| each(&mut out, f, v));
+        return Ok(out);
     }
     let now = clock.now();
-    let pairs = hash.iter().filter(|(f, _)| !hash.is_expired(f, now)).map(|(f, v)| each(f, v)).collect();
+    hash.iter().filter(|(f, _)| !hash.is_expired(f, now)).for_each(|(f, v)| each(&mut out, f, v));
     clock.settle(ctx);
-    Ok(pairs)
+    Ok(out)
 }
 
 /// HKEYS key
 fn hkeys(ctx: &mut Ctx) -> CmdResult {
-    Ok(Reply::Array(map_pairs(ctx, |field, _| Reply::bulk(field))?))
+    Ok(Reply::Array(map_pairs(ctx, |out, field, _| Reply::push_bulk(out, field))?))
 }
 
 /// HVALS key
 fn hvals(ctx: &mut Ctx) -> CmdResult {
-    Ok(Reply::Array(map_pairs(ctx, |_, value| Reply::bulk(value))?))
+    Ok(Reply::Array(map_pairs(ctx, |out, _, value| Reply::push_bulk(out, value))?))
 }
 
 /// HGETALL key — a map in RESP3, a flat array in RESP2.
 fn hgetall(ctx: &mut Ctx) -> CmdResult {
-    Ok(Reply::Map(map_pairs(ctx, |field, value| (Reply::bulk(field), Reply::bulk(value)))?))
+    Ok(Reply::Map(map_pairs(ctx, |out, field, value| out.push((Reply::bulk(field), Reply::bulk(value))))?))
 }
 
 /// HINCRBY key field increment — the key is created only once the new value is known good.
@@ -293,7 +302,7 @@ fn hincrbyfloat(ctx: &mut Ctx) -> CmdResult {
     hash_to_fill(ctx, key)?.set_keeping_ttl(field, &text);
     ctx.ks.dirty += 1;
     ctx.notify(class::HASH, "hincrbyfloat", key);
-    Ok(Reply::Bulk(text))
+    Ok(Reply::bulk(text))
 }
 
 /// HRANDFIELD key [count [WITHVALUES]]

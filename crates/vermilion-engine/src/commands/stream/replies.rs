@@ -8,7 +8,7 @@ pub(super) fn id_reply(id: StreamId) -> Reply {
 
 /// `[id, [field, value, ...]]`.
 pub(super) fn entry_reply(id: StreamId, fields: Fields) -> Reply {
-    Reply::Array(vec![id_reply(id), Reply::Array(fields.into_iter().map(Reply::Bulk).collect())])
+    Reply::Array(vec![id_reply(id), Reply::Array(fields.into_iter().map(Reply::bulk).collect())])
 }
 
 pub(super) fn entries_reply(entries: Vec<(StreamId, Fields)>) -> Reply {

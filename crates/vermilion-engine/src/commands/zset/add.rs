@@ -39,14 +39,21 @@ pub(super) fn zincrby(ctx: &mut Ctx) -> CmdResult {
 pub(super) fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
     let key = ctx.args.bytes()?;
     while let Some(word) = ctx.args.peek() {
-        match word.to_ascii_uppercase().as_slice() {
-            b"NX" => opts.nx = true,
-            b"XX" => opts.xx = true,
-            b"GT" => opts.gt = true,
-            b"LT" => opts.lt = true,
-            b"CH" => opts.ch = true,
-            b"INCR" => opts.incr = true,
-            _ => break,
+        let option = |name: &[u8]| word.eq_ignore_ascii_case(name);
+        if option(b"NX") {
+            opts.nx = true;
+        } else if option(b"XX") {
+            opts.xx = true;
+        } else if option(b"GT") {
+            opts.gt = true;
+        } else if option(b"LT") {
+            opts.lt = true;
+        } else if option(b"CH") {
+            opts.ch = true;
+        } else if option(b"INCR") {
+            opts.incr = true;
+        } else {
+            break;
         }
         ctx.args.bytes()?;
     }
@@ -63,10 +70,11 @@ pub(super) fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
     if opts.incr && rest.len() > 2 {
         return Err(Reply::err("ERR INCR option supports a single increment-element pair"));
     }
-    let pairs = rest
-        .chunks_exact(2)
-        .map(|pair| Ok((parse_f64(pair[0]).ok_or(errors::NOT_FLOAT)?, pair[1])))
-        .collect::<Result<Vec<(f64, &[u8])>, Reply>>()?;
+    // Most ZADDs add one or a few members: their pairs stay on the stack.
+    let mut pairs = smallvec::SmallVec::<[(f64, &[u8]); 4]>::with_capacity(rest.len() / 2);
+    for pair in rest.chunks_exact(2) {
+        pairs.push((parse_f64(pair[0]).ok_or(errors::NOT_FLOAT)?, pair[1]));
+    }
     let event = if opts.incr { "zincr" } else { "zadd" };
     let changed = |counts: &Result<AddCounts, Reply>| counts.as_ref().is_ok_and(|c| c.added + c.updated > 0).then_some(event);
     let counts = update_zset(ctx, key, !opts.xx, |zset| add_all(zset, &pairs, opts), changed)?.transpose()?.unwrap_or_default();
@@ -82,31 +90,38 @@ pub(super) fn zadd_generic(ctx: &mut Ctx, mut opts: AddOptions) -> CmdResult {
 pub(super) fn add_all(zset: &mut ZSetValue, pairs: &[(f64, &[u8])], opts: AddOptions) -> Result<AddCounts, Reply> {
     let mut counts = AddCounts::default();
     for &(score, member) in pairs {
-        let Some(current) = zset.score(member) else {
-            if !opts.xx {
-                zset.set_score(member, score);
+        let mut nan = false;
+        zset.update(member, |current| {
+            let Some(current) = current else {
+                if opts.xx {
+                    return None;
+                }
                 counts.added += 1;
                 counts.processed += 1;
                 counts.score = score;
+                return Some(score);
+            };
+            if opts.nx {
+                return None;
             }
-            continue;
-        };
-        if opts.nx {
-            continue;
-        }
-        let new = if opts.incr { current + score } else { score };
-        if new.is_nan() {
+            let new = if opts.incr { current + score } else { score };
+            if new.is_nan() {
+                nan = true;
+                return None;
+            }
+            if (opts.lt && new >= current) || (opts.gt && new <= current) {
+                return None;
+            }
+            if new != current {
+                counts.updated += 1;
+            }
+            counts.processed += 1;
+            counts.score = new;
+            Some(new)
+        });
+        if nan {
             return Err(NAN_RESULT);
         }
-        if (opts.lt && new >= current) || (opts.gt && new <= current) {
-            continue;
-        }
-        if new != current {
-            zset.set_score(member, new);
-            counts.updated += 1;
-        }
-        counts.processed += 1;
-        counts.score = new;
     }
     Ok(counts)
 }

@@ -58,11 +58,11 @@ pub(super) fn members_reply<'a>(resp3: bool, entries: impl Iterator<Item = (&'a 
     let mut out = Vec::with_capacity(entries.size_hint().0 * if with_scores && !resp3 { 2 } else { 1 });
     for (member, score) in entries {
         if !with_scores {
-            out.push(Reply::bulk(member));
+            Reply::push_bulk(&mut out, member);
         } else if resp3 {
             out.push(Reply::Array(vec![Reply::bulk(member), Reply::Double(score)]));
         } else {
-            out.push(Reply::bulk(member));
+            Reply::push_bulk(&mut out, member);
             out.push(Reply::Double(score));
         }
     }

@@ -53,9 +53,9 @@ pub(super) fn popped_reply(popped: Popped, nested: bool) -> Reply {
     let mut out = Vec::with_capacity(popped.len() * 2);
     for (member, score) in popped {
         if nested {
-            out.push(Reply::Array(vec![Reply::Bulk(member), Reply::Double(score)]));
+            out.push(Reply::Array(vec![Reply::bulk(member), Reply::Double(score)]));
         } else {
-            out.push(Reply::Bulk(member));
+            out.push(Reply::bulk(member));
             out.push(Reply::Double(score));
         }
     }
@@ -132,7 +132,7 @@ pub(super) fn blocking_pop(ctx: &mut Ctx, max: bool) -> CmdResult {
     for &key in keys {
         if let Some(mut popped) = pop(ctx, key, max, 1)? {
             let (member, score) = popped.remove(0);
-            return Ok(Reply::Array(vec![Reply::bulk(key), Reply::Bulk(member), Reply::Double(score)]));
+            return Ok(Reply::Array(vec![Reply::bulk(key), Reply::bulk(member), Reply::Double(score)]));
         }
     }
     ctx.block_on(keys, deadline, Reply::NullArray)

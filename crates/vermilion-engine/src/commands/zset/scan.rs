@@ -31,7 +31,7 @@ pub(super) fn zscan(ctx: &mut Ctx) -> CmdResult {
             collected.set(collected.get() + 2);
             if options.matches(member) {
                 found.push(Reply::bulk(member));
-                found.push(Reply::Bulk(print_score(score)));
+                found.push(Reply::bulk(print_score(score)));
             }
         },
     );

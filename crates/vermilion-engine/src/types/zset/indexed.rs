@@ -57,6 +57,18 @@ impl Indexed {
         }
     }
 
+    /// Looks `member` up once and gives it the score `decide` picks from its current one
+    /// (`None` when absent); `decide` returning `None` leaves the set as it is.
+    pub fn update(&mut self, member: &[u8], decide: impl FnOnce(Option<f64>) -> Option<f64>) {
+        let node = self.members.find(member);
+        let Some(score) = decide(node.map(NodePtr::score)) else { return };
+        match node {
+            Some(node) if node.score() == score => {}
+            Some(node) => self.order.rescore(node, score),
+            None => self.insert(member, score),
+        }
+    }
+
     /// Removes a member; returns whether it was there.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         let Some(node) = self.members.remove(member) else { return false };

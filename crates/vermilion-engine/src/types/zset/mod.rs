@@ -125,6 +125,20 @@ impl ZSetValue {
         }
     }
 
+    /// Looks `member` up once and gives it the score `decide` picks from its current one
+    /// (`None` when absent); `decide` returning `None` leaves the set as it is.
+    pub fn update(&mut self, member: &[u8], decide: impl FnOnce(Option<f64>) -> Option<f64>) {
+        match &mut self.repr {
+            Repr::Skiplist(indexed) => indexed.update(member, decide),
+            Repr::Listpack(_) => {
+                let current = self.score(member);
+                if let Some(score) = decide(current).filter(|&score| current != Some(score)) {
+                    self.set_score(member, score);
+                }
+            }
+        }
+    }
+
     fn convert_to_skiplist(&mut self) {
         let Repr::Listpack(entries) = &mut self.repr else { return };
         let mut indexed = Indexed::default();
