@@ -17,10 +17,14 @@ pub(super) fn update_zset<T>(
 ) -> Result<Option<T>, Reply> {
     if let Some(zset) = ctx.write_zset(key)? {
         let out = change(zset);
+        // Only an emptied set costs a second lookup.
+        let emptied = zset.is_empty();
         if let Some(event) = event(&out) {
             ctx.notify(class::ZSET, event, key);
         }
-        ctx.delete_if_empty_and_notify(key);
+        if emptied {
+            ctx.delete_if_empty_and_notify(key);
+        }
         return Ok(Some(out));
     }
     if !create {
