@@ -274,3 +274,27 @@ def test_config_set_turns_tls_on_in_a_server_started_without_it(pki: Path, plain
     assert admin.get("k") == "v"
     assert tls_client.client_info()["laddr"] == f"127.0.0.1:{tls_port}"
     tls_client.close()
+
+
+def test_engine_config_set_reaches_the_server_of_an_in_process_engine(pki: Path, tmp_path: Path) -> None:
+    import vermilion
+
+    engine = vermilion.Engine()
+    server = vermilion.Server(engine)
+    try:
+        tls_port = free_port()
+        engine.config_set("tls-cert-file", str(pki / "server.crt"))
+        engine.config_set("tls-key-file", str(pki / "server.key"))
+        engine.config_set("tls-auth-clients", "no")
+        engine.config_set("tls-port", tls_port)
+        assert tls_connects(pki, tls_port)
+        # A certificate that cannot be read is refused, and the server keeps the one it has.
+        with pytest.raises(ValueError):
+            engine.config_set("tls-cert-file", str(tmp_path / "missing.crt"))
+        assert engine.config_get("tls-cert-file") == str(pki / "server.crt")
+        tls_client = trusting(pki, tls_port)
+        assert tls_client.ping()
+        tls_client.close()
+    finally:
+        server.stop()
+        engine.shutdown()

@@ -258,8 +258,19 @@ impl Engine {
         self.config.read().clone()
     }
 
-    /// Sets a parameter at run time, as `CONFIG SET` does.
+    /// Sets a parameter at run time, as `CONFIG SET` does: what lives outside the engine (a
+    /// server's TLS context and listener) takes the new value first, and may refuse it.
     pub fn set_config(&self, name: &str, value: &str) -> Result<(), crate::config::ConfigError> {
+        let current = self.config();
+        let mut trial = current.clone();
+        trial.set_at_runtime(name, value)?;
+        let names: Vec<&'static str> = crate::config::find_param(name).map(|param| param.name).into_iter().collect();
+        self.apply_config_change(&crate::config::ConfigChange { old: &current, new: &trial, names: &names })?;
+        self.store_setting(name, value)
+    }
+
+    /// Puts a parameter's new value into effect in the engine, once every applier took it.
+    pub(crate) fn store_setting(&self, name: &str, value: &str) -> Result<(), crate::config::ConfigError> {
         let mut config = self.config.write();
         config.set_at_runtime(name, value)?;
         if name.eq_ignore_ascii_case("appendfsync") {

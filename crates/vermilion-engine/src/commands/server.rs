@@ -228,7 +228,7 @@ fn config_set(ctx: &mut Ctx) -> CmdResult {
     ctx.engine.apply_config_change(&change).map_err(|e| Reply::error(format!("ERR {e}")))?;
     for pair in pairs.chunks_exact(2) {
         let (name, value) = (String::from_utf8_lossy(pair[0]), String::from_utf8_lossy(pair[1]));
-        ctx.engine.set_config(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
+        ctx.engine.store_setting(&name, &value).map_err(|e| Reply::error(format!("ERR {e}")))?;
     }
     // A lower maxmemory takes effect now: evict down to it.
     if ctx.engine.eviction.maxmemory() > 0 {
