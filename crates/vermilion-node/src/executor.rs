@@ -40,7 +40,10 @@ pub fn session_caller(env: Env, session: &External<SharedSession>) -> Result<Bou
 /// array of strings, whose reply comes back packed into one string when it can be (see
 /// `reply::to_js_packed`).
 #[napi(ts_return_type = "(name: string, ...args: unknown[]) => unknown")]
-pub fn session_strings_caller(env: Env, session: &External<SharedSession>) -> Result<BoundFunction> {
+pub fn session_strings_caller(
+    env: Env,
+    session: &External<SharedSession>,
+) -> Result<BoundFunction> {
     bind(env, session, c"callStrings", call_strings)
 }
 
@@ -125,7 +128,9 @@ unsafe extern "C" fn execute(env: sys::napi_env, info: sys::napi_callback_info) 
                 "execute(name, args, buffers) takes three arguments",
             ));
         }
-        let conversion = Conversion::Plain { buffers: read_bool(env, argv[2])? };
+        let conversion = Conversion::Plain {
+            buffers: read_bool(env, argv[2])?,
+        };
         run(env, data, conversion, |session| {
             session.execute_array(env, argv[0], argv[1])
         })
@@ -139,16 +144,25 @@ const INLINE_VALUES: usize = 8;
 unsafe extern "C" fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     guarded(env, || {
         with_call_values(env, info, 2, |values, data| {
-            let conversion = Conversion::Plain { buffers: read_bool(env, values[0])? };
-            run(env, data, conversion, |session| session.execute(env, &values[1..]))
+            let conversion = Conversion::Plain {
+                buffers: read_bool(env, values[0])?,
+            };
+            run(env, data, conversion, |session| {
+                session.execute(env, &values[1..])
+            })
         })
     })
 }
 
-unsafe extern "C" fn call_strings(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn call_strings(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         with_call_values(env, info, 1, |values, data| {
-            run(env, data, Conversion::Packed, |session| session.execute(env, values))
+            run(env, data, Conversion::Packed, |session| {
+                session.execute(env, values)
+            })
         })
     })
 }
@@ -163,15 +177,31 @@ unsafe fn with_call_values(
     let mut argc = INLINE_VALUES;
     let mut inline = [ptr::null_mut(); INLINE_VALUES];
     let mut data = ptr::null_mut();
-    check(sys::napi_get_cb_info(env, info, &mut argc, inline.as_mut_ptr(), ptr::null_mut(), &mut data))?;
+    check(sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        inline.as_mut_ptr(),
+        ptr::null_mut(),
+        &mut data,
+    ))?;
     if argc < min {
-        return Err(Error::from_reason("a command call needs the command's name"));
+        return Err(Error::from_reason(
+            "a command call needs the command's name",
+        ));
     }
     if argc <= INLINE_VALUES {
         return body(&inline[..argc], data);
     }
     let mut all = vec![ptr::null_mut(); argc];
-    check(sys::napi_get_cb_info(env, info, &mut argc, all.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()))?;
+    check(sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        all.as_mut_ptr(),
+        ptr::null_mut(),
+        ptr::null_mut(),
+    ))?;
     body(&all, data)
 }
 

@@ -73,14 +73,23 @@ pub unsafe fn to_js(env: sys::napi_env, reply: &Reply, buffers: bool) -> Result<
 ///
 /// # Safety
 /// `env` must be the environment of the current native call.
-pub unsafe fn to_js_packed(env: sys::napi_env, reply: &Reply, scratch: &mut Vec<u8>) -> Result<sys::napi_value> {
+pub unsafe fn to_js_packed(
+    env: sys::napi_env,
+    reply: &Reply,
+    scratch: &mut Vec<u8>,
+) -> Result<sys::napi_value> {
     scratch.clear();
     let mut out = ptr::null_mut();
     if let Reply::Array(items) | Reply::Set(items) = reply {
         if !pack_strings(items, scratch) {
             return to_js(env, reply, false);
         }
-        check(sys::napi_create_string_latin1(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+        check(sys::napi_create_string_latin1(
+            env,
+            scratch.as_ptr().cast(),
+            scratch.len() as isize,
+            &mut out,
+        ))?;
         return Ok(out);
     }
     let Some(text) = reply_text(reply) else {
@@ -89,12 +98,22 @@ pub unsafe fn to_js_packed(env: sys::napi_env, reply: &Reply, scratch: &mut Vec<
     if text.is_ascii() {
         scratch.extend_from_slice(&PACKED_TEXT.to_be_bytes());
         scratch.extend_from_slice(&text);
-        check(sys::napi_create_string_latin1(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+        check(sys::napi_create_string_latin1(
+            env,
+            scratch.as_ptr().cast(),
+            scratch.len() as isize,
+            &mut out,
+        ))?;
     } else {
         // U+00FF twice in UTF-8: the same two marker characters, before text decoded as UTF-8.
         scratch.extend_from_slice("\u{ff}\u{ff}".as_bytes());
         scratch.extend_from_slice(&text);
-        check(sys::napi_create_string_utf8(env, scratch.as_ptr().cast(), scratch.len() as isize, &mut out))?;
+        check(sys::napi_create_string_utf8(
+            env,
+            scratch.as_ptr().cast(),
+            scratch.len() as isize,
+            &mut out,
+        ))?;
     }
     Ok(out)
 }
