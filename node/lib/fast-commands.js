@@ -95,8 +95,6 @@ function fastMethod(kEmbedded, name, buffers, generic, awaitHeld) {
   };
 }
 
-
-
 /**
  * Installs the direct methods, string and Buffer variants, on an embedded client class.
  * `awaitHeld(redis, state, command, promise)` gives the outcome of a command the engine holds
