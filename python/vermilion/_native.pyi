@@ -13,6 +13,7 @@ __all__ = [
     "FastCommands",
     "Server",
     "commands_may_be_held",
+    "CommandHeld",
 ]
 
 __version__: str
@@ -20,6 +21,10 @@ REDIS_VERSION: str
 
 def commands_may_be_held() -> bool:
     """Whether a CLIENT PAUSE may hold a command now (cheap: one atomic load)."""
+
+class CommandHeld(Exception):
+    """Raised by a ``hands_back_held`` client's fast paths while a CLIENT PAUSE may hold the
+    command: nothing ran."""
 
 @final
 class Engine:
@@ -79,6 +84,7 @@ class Client:
         decode_responses: bool = False,
         encoding: str = "utf-8",
         encoding_errors: str = "strict",
+        hands_back_held: bool = False,
     ) -> Client: ...
     def open(self) -> None: ...
     def execute(self, args: tuple[Any, ...], decode: bool = True) -> Any: ...

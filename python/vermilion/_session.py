@@ -26,6 +26,9 @@ class EngineSession:
     # Observability and error paths in redis-py read these.
     host = "embedded"
     port = 0
+    # Whether the native fast paths raise CommandHeld while a CLIENT PAUSE may hold commands,
+    # rather than wait for them on the calling thread (the asyncio face's event loop).
+    hands_back_held_commands = False
 
     engine: Engine
     _client: _native.Client | None
@@ -52,6 +55,7 @@ class EngineSession:
                 decode_responses=self.encoder.decode_responses,
                 encoding=self.encoder.encoding,
                 encoding_errors=self.encoder.encoding_errors,
+                hands_back_held=self.hands_back_held_commands,
             )
         self._client.open()
         return self._client

@@ -244,19 +244,23 @@ async def test_commands_held_by_client_pause_await_without_blocking_the_loop() -
         started = time.monotonic()
         fast = asyncio.create_task(ar.set("k", "v"))  # a native fast method
         generic = asyncio.create_task(ar.execute_command("RPUSH", "l", "x"))  # redis-py's path
+        pipe = ar.pipeline(transaction=False)
+        pipe.incr("n").incr("n")
+        batch = asyncio.create_task(pipe.execute())  # one native batch
 
-        async def both_held() -> bool:
-            return await blocked_clients(ar) == 2
+        async def all_held() -> bool:
+            return await blocked_clients(ar) == 3
 
-        await eventually(both_held)
-        # The loop kept turning while both writes were held (a held wait on the loop's thread
+        await eventually(all_held)
+        # The loop kept turning while the writes were held (a held wait on the loop's thread
         # would have stopped it until the pause ended).
         assert time.monotonic() - started < 1.5
-        assert not fast.done() and not generic.done()
+        assert not fast.done() and not generic.done() and not batch.done()
     finally:
         admin.client_unpause()
     assert await fast is True
     assert await generic == 1
+    assert await batch == [1, 2]
     assert await ar.get("k") == b"v"
     admin.close()
     await ar.aclose()

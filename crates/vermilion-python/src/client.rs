@@ -38,7 +38,18 @@ pub struct Client {
     session: Mutex<Option<EngineClient>>,
     handshake: Vec<HandshakeStep>,
     pub codec: TextCodec,
+    /// The asyncio face's: while a CLIENT PAUSE may hold commands, the native fast paths raise
+    /// `CommandHeld` before running anything, and the caller takes the path that awaits a held
+    /// call instead of waiting for it on the event loop's thread.
+    hands_back_held: bool,
 }
+
+pyo3::create_exception!(
+    _native,
+    CommandHeld,
+    pyo3::exceptions::PyException,
+    "A CLIENT PAUSE may hold the command: nothing ran; send it the way that awaits a held call."
+);
 
 impl Client {
     /// Runs one command and tells whether the session speaks RESP3 after it. A blocking command
@@ -109,18 +120,28 @@ impl Client {
         Ok((outcome, resp3))
     }
 
-    /// Runs one command and converts its reply; error replies raise.
+    /// Runs one command for a native fast path and converts its reply; error replies raise.
     pub fn call<'py>(&self, py: Python<'py>, argv: &[&[u8]]) -> PyResult<Bound<'py, PyAny>> {
+        self.refuse_if_may_be_held()?;
         let (reply, resp3) = self.run(py, argv)?;
         reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode: true })
     }
 
     /// Runs one command for a native fast path, which shapes the reply itself.
     pub fn call_raw(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
+        self.refuse_if_may_be_held()?;
         match self.run(py, argv)? {
             (Reply::Error(line), _) => Err(PyErr::from_value(crate::redis_py::error_instance(py, &line)?)),
             ok => Ok(ok),
         }
+    }
+
+    /// `CommandHeld` for a client that hands back what a pause may hold, while one may.
+    fn refuse_if_may_be_held(&self) -> PyResult<()> {
+        if self.hands_back_held && vermilion_engine::blocking::any_engine_paused() {
+            return Err(CommandHeld::new_err(()));
+        }
+        Ok(())
     }
 
     pub fn shape(&self, resp3: bool) -> Shape<'_> {
@@ -209,13 +230,14 @@ impl Client {
     /// A client of `engine` whose sessions start by running `handshake`: pairs of a command tuple
     /// and whether it must succeed. No session is open until `open()` or the first command.
     #[new]
-    #[pyo3(signature = (engine, handshake = Vec::new(), *, decode_responses = false, encoding = "utf-8", encoding_errors = "strict"))]
+    #[pyo3(signature = (engine, handshake = Vec::new(), *, decode_responses = false, encoding = "utf-8", encoding_errors = "strict", hands_back_held = false))]
     fn new(
         engine: &Bound<'_, Engine>,
         handshake: Vec<(Bound<'_, PyTuple>, bool)>,
         decode_responses: bool,
         encoding: &str,
         encoding_errors: &str,
+        hands_back_held: bool,
     ) -> PyResult<Self> {
         let codec = TextCodec::new(encoding, encoding_errors, decode_responses)?;
         let mut steps = Vec::with_capacity(handshake.len());
@@ -226,7 +248,7 @@ impl Client {
             let argv = command_argv(&encoded).into_iter().map(<[u8]>::to_vec).collect();
             steps.push(HandshakeStep { argv, required: *required });
         }
-        Ok(Client { engine: Arc::clone(engine.get().core()), session: Mutex::new(None), handshake: steps, codec })
+        Ok(Client { engine: Arc::clone(engine.get().core()), session: Mutex::new(None), handshake: steps, codec, hands_back_held })
     }
 
     /// Opens a session now unless one is open; raises the redis-py error of a failed handshake

@@ -30,9 +30,10 @@ def awaitable(native: Any, owner: weakref.ref[Any]) -> Any:
     name = getattr(native, "__name__", "method")
 
     async def method(*args: Any, **kwargs: Any) -> Any:
-        if _native.commands_may_be_held():
+        try:
+            result = native(*args, **kwargs)
+        except _native.CommandHeld:
             return await getattr(redis.asyncio.Redis, name)(owner(), *args, **kwargs)
-        result = native(*args, **kwargs)
         if hasattr(type(result), "__await__"):
             return await result
         return result
@@ -142,7 +143,11 @@ class Pipeline(EmbeddedPipeline, redis.asyncio.client.Pipeline):  # type: ignore
     block runs in one native call."""
 
     async def _execute_pipeline(self, connection: Any, commands: Any, raise_on_error: bool) -> list[Any]:
-        if not isinstance(connection, EmbeddedConnection) or any(may_block(args[0]) for args, _ in commands):
+        if (
+            not isinstance(connection, EmbeddedConnection)
+            or any(may_block(args[0]) for args, _ in commands)
+            or _native.commands_may_be_held()
+        ):
             return cast(list[Any], await super()._execute_pipeline(connection, commands, raise_on_error))
         if not connection.is_connected:
             await connection.connect()

@@ -33,6 +33,8 @@ class EmbeddedConnection(EngineSession, AbstractConnection):
     could stall, and a blocking command waits as long as its own timeout says.
     """
 
+    hands_back_held_commands = True
+
     def __init__(self, engine: Engine, **kwargs: Any) -> None:
         self.engine = engine
         self._client: _native.Client | None = None
