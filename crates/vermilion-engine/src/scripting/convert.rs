@@ -127,7 +127,7 @@ fn to_reply(value: &Value, resp3: bool, depth: usize) -> Reply {
         return Reply::err("ERR reached lua stack limit");
     }
     match value {
-        Value::String(s) => Reply::bulk(s.as_bytes().to_vec()),
+        Value::String(s) => Reply::bulk(&*s.as_bytes()),
         Value::Boolean(b) if resp3 => Reply::Bool(*b),
         Value::Boolean(true) => Reply::Integer(1),
         Value::Integer(n) => Reply::Integer(*n),
@@ -147,7 +147,7 @@ pub unsafe fn plain_value_to_reply(state: *mut ffi::lua_State, index: c_int, res
         ffi::LUA_TSTRING => {
             let mut len = 0;
             let ptr = ffi::lua_tolstring(state, index, &mut len);
-            Some(Reply::bulk(std::slice::from_raw_parts(ptr.cast::<u8>(), len).to_vec()))
+            Some(Reply::bulk(std::slice::from_raw_parts(ptr.cast::<u8>(), len)))
         }
         ffi::LUA_TNUMBER => Some(Reply::Integer(number_to_integer(ffi::lua_tonumber(state, index)))),
         ffi::LUA_TBOOLEAN => {

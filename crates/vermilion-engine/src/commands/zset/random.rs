@@ -51,7 +51,7 @@ pub(super) fn zrandmember_one(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         unreachable!("checked above");
     };
     let rank = ks.rng.random_range(0..zset.len());
-    Ok(Reply::opt_bulk(zset.at_rank(rank).map(|(m, _)| m.to_vec())))
+    Ok(Reply::opt_bulk(zset.at_rank(rank).map(|(member, _)| member)))
 }
 
 /// `wanted` distinct ranks for ZRANDMEMBER, following Redis's cases: a count covering the set
