@@ -12,19 +12,16 @@ __all__ = [
     "Doorbell",
     "FastCommands",
     "Server",
-    "commands_may_be_held",
     "CommandHeld",
 ]
 
 __version__: str
 REDIS_VERSION: str
 
-def commands_may_be_held() -> bool:
-    """Whether a CLIENT PAUSE may hold a command now (cheap: one atomic load)."""
-
 class CommandHeld(Exception):
-    """Raised by a ``hands_back_held`` client's fast paths while a CLIENT PAUSE may hold the
-    command: nothing ran."""
+    """Raised by a ``hands_back_held`` client's calls that would wait on the caller's thread
+    (fast paths, ``execute``, ``execute_many``) while a CLIENT PAUSE may hold the command:
+    nothing ran."""
 
 @final
 class Engine:

@@ -26,8 +26,9 @@ class EngineSession:
     # Observability and error paths in redis-py read these.
     host = "embedded"
     port = 0
-    # Whether the native fast paths raise CommandHeld while a CLIENT PAUSE may hold commands,
-    # rather than wait for them on the calling thread (the asyncio face's event loop).
+    # Whether the native client's calls that would wait on the calling thread (fast paths,
+    # execute, execute_many) raise CommandHeld while a CLIENT PAUSE may hold commands (the
+    # asyncio face: its event loop must not wait).
     hands_back_held_commands = False
 
     engine: Engine

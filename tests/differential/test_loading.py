@@ -23,7 +23,7 @@ import pytest
 
 from resp_client import RespConnection
 from servers import COMMON_ARGS, HOST, ServerProcess, free_port, redis_server_path, vermilion_server_path
-from test_rdb import DATABASES, LIBRARY, dataset_commands
+from test_rdb import DATABASES, fill
 
 POPULATED_KEYS = 3_000_000
 LOADING = ("error", b"LOADING Redis is loading the dataset in memory")
@@ -270,15 +270,6 @@ def pair():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def build(conn: RespConnection) -> None:
-    for db in DATABASES:
-        assert conn.call(["SELECT", str(db)]) == ("simple", b"OK")
-        for command in dataset_commands(db):
-            reply = conn.call(command)
-            assert reply[0] != "error", (command[:2], reply)
-    assert conn.call(["FUNCTION", "LOAD", LIBRARY]) == ("bulk", b"rdblib")
-
-
 def contents(conn: RespConnection, key: bytes, kind: bytes):
     """A value as comparable data: its serialized form, but the members of a set or hash in
     sorted order (their serialized order follows the table, which a reload rebuilds)."""
@@ -315,7 +306,7 @@ def test_debug_reload_brings_every_key_back(pair):
     before = {}
     for label, server in pair.items():
         with server.connect() as conn:
-            build(conn)
+            fill(conn)
             before[label] = snapshot(conn)
     assert both(pair, ["DEBUG", "RELOAD"]) == {"redis": ("simple", b"OK"), "vermilion": ("simple", b"OK")}
     for label, server in pair.items():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from resp_client import RespConnection
 from servers import ServerProcess, redis_server_path, vermilion_server_path
 
 DATABASES = (0, 3, 9)
@@ -55,14 +56,19 @@ def dataset_commands(db: int) -> list[list]:
     ]
 
 
+def fill(conn: RespConnection) -> None:
+    """Writes the dataset (every database, plus the function library) through ``conn``."""
+    for db in DATABASES:
+        assert conn.call(["SELECT", str(db)]) == ("simple", b"OK")
+        for command in dataset_commands(db):
+            reply = conn.call(command)
+            assert reply[0] != "error", (command[:2], reply)
+    assert conn.call(["FUNCTION", "LOAD", LIBRARY]) == ("bulk", b"rdblib")
+
+
 def build(server: ServerProcess) -> None:
     with server.connect() as conn:
-        for db in DATABASES:
-            assert conn.call(["SELECT", str(db)]) == ("simple", b"OK")
-            for command in dataset_commands(db):
-                reply = conn.call(command)
-                assert reply[0] != "error", (command[:2], reply)
-        assert conn.call(["FUNCTION", "LOAD", LIBRARY]) == ("bulk", b"rdblib")
+        fill(conn)
         assert conn.call(["SAVE"]) == ("simple", b"OK")
 
 

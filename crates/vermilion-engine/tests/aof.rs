@@ -229,11 +229,11 @@ fn bgrewriteaof_switches_files_and_reloads() {
     assert_eq!(run(&mut c, "BGREWRITEAOF"), Reply::Simple("Background append only file rewriting started".into()));
     run(&mut c, "SET during 1");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while info_field(&mut c, "aof_rewrite_in_progress") != "0" {
+    while persistence_field(&mut c, "aof_rewrite_in_progress") != "0" {
         assert!(Instant::now() < deadline, "rewrite did not finish");
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(info_field(&mut c, "aof_last_bgrewrite_status"), "ok");
+    assert_eq!(persistence_field(&mut c, "aof_last_bgrewrite_status"), "ok");
     assert_eq!(manifest(&dir), "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
     assert!(!dir.join("appendonlydir/appendonly.aof.1.incr.aof").exists());
     assert!(!dir.join("appendonlydir/appendonly.aof.1.base.rdb").exists());
@@ -277,16 +277,11 @@ fn info_reports_aof_fields() {
     let dir = scratch_dir("info");
     let (engine, mut c) = open(&dir);
     run(&mut c, "SET a 1");
-    assert_eq!(info_field(&mut c, "aof_enabled"), "1");
-    assert!(info_field(&mut c, "aof_current_size").parse::<u64>().unwrap() > 0);
+    assert_eq!(persistence_field(&mut c, "aof_enabled"), "1");
+    assert!(persistence_field(&mut c, "aof_current_size").parse::<u64>().unwrap() > 0);
     close(engine, c);
 }
 
-fn info_field(c: &mut Client, name: &str) -> String {
-    let text = match run(c, "INFO persistence") {
-        Reply::Bulk(text) => String::from_utf8(text.to_vec()).unwrap(),
-        Reply::Verbatim(_, text) => String::from_utf8(text).unwrap(),
-        other => panic!("{other:?}"),
-    };
-    text.lines().find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or_else(|| panic!("{name} missing: {text}")).trim().to_string()
+fn persistence_field(c: &mut Client, name: &str) -> String {
+    common::info_field(c, "persistence", name)
 }

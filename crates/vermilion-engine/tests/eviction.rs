@@ -16,25 +16,11 @@ static ALLOC: vermilion_engine::alloc::Counting = vermilion_engine::alloc::Count
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn used_memory(client: &mut Client) -> u64 {
-    let text = match run(client, "INFO memory") {
-        Reply::Verbatim(_, text) => text,
-        Reply::Bulk(text) => text.to_vec(),
-        _ => panic!("INFO replies text"),
-    };
-    let text = String::from_utf8(text).unwrap();
-    let line = text.lines().find(|l| l.starts_with("used_memory:")).unwrap();
-    line["used_memory:".len()..].trim().parse().unwrap()
+    info_field(client, "memory", "used_memory").parse().unwrap()
 }
 
 fn stat(client: &mut Client, name: &str) -> u64 {
-    let text = match run(client, "INFO stats") {
-        Reply::Verbatim(_, text) => text,
-        Reply::Bulk(text) => text.to_vec(),
-        _ => panic!("INFO replies text"),
-    };
-    let text = String::from_utf8(text).unwrap();
-    let prefix = format!("{name}:");
-    text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap().trim().parse().unwrap()
+    info_field(client, "stats", name).parse().unwrap()
 }
 
 fn engine_with(policy: &str) -> (Arc<Engine>, Client) {

@@ -145,14 +145,7 @@ fn allocated() -> u64 {
 }
 
 fn stat(client: &mut Client, name: &str) -> u64 {
-    let text = match run(client, "INFO stats") {
-        Reply::Verbatim(_, text) => text,
-        Reply::Bulk(text) => text.to_vec(),
-        _ => panic!("INFO replies text"),
-    };
-    let text = String::from_utf8(text).unwrap();
-    let prefix = format!("{name}:");
-    text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap().trim().parse().unwrap()
+    info_field(client, "stats", name).parse().unwrap()
 }
 
 /// What one writer saw.
@@ -302,12 +295,7 @@ fn fill_until_refused(c: &mut Client, policy: &str) {
     }
     for db in 0..2 {
         run(c, &format!("SELECT {db}"));
-        let info = match run(c, "INFO keyspace") {
-        Reply::Verbatim(_, text) => text,
-        Reply::Bulk(text) => text.to_vec(),
-        _ => panic!("INFO replies text"),
-    };
-        let info = String::from_utf8(info).unwrap();
+        let info = info_text(c, "keyspace");
         assert!(!info.contains(&format!("db{db}:")) || info.contains("expires=0,"), "{policy}: volatile keys left: {info}");
     }
     run(c, "SELECT 0");

@@ -79,43 +79,20 @@ pub unsafe fn to_js_packed(
     scratch: &mut Vec<u8>,
 ) -> Result<sys::napi_value> {
     scratch.clear();
-    let mut out = ptr::null_mut();
     if let Reply::Array(items) | Reply::Set(items) = reply {
         if !pack_strings(items, scratch) {
             return to_js(env, reply, false);
         }
-        check(sys::napi_create_string_latin1(
-            env,
-            scratch.as_ptr().cast(),
-            scratch.len() as isize,
-            &mut out,
-        ))?;
-        return Ok(out);
+        return latin1(env, scratch);
     }
-    let Some(text) = reply_text(reply) else {
+    let Some(line) = reply_text(reply) else {
         return to_js(env, reply, false);
     };
-    if text.is_ascii() {
-        scratch.extend_from_slice(&PACKED_TEXT.to_be_bytes());
-        scratch.extend_from_slice(&text);
-        check(sys::napi_create_string_latin1(
-            env,
-            scratch.as_ptr().cast(),
-            scratch.len() as isize,
-            &mut out,
-        ))?;
-    } else {
-        // U+00FF twice in UTF-8: the same two marker characters, before text decoded as UTF-8.
-        scratch.extend_from_slice("\u{ff}\u{ff}".as_bytes());
-        scratch.extend_from_slice(&text);
-        check(sys::napi_create_string_utf8(
-            env,
-            scratch.as_ptr().cast(),
-            scratch.len() as isize,
-            &mut out,
-        ))?;
-    }
-    Ok(out)
+    // The marker is U+00FF twice ([`PACKED_TEXT`] as two characters), written in UTF-8 so the
+    // text after it decodes as `to_js` decodes text.
+    scratch.extend_from_slice("\u{ff}\u{ff}".as_bytes());
+    scratch.extend_from_slice(&line);
+    text(env, scratch, false)
 }
 
 /// Marks a null element in a packed array.
@@ -210,12 +187,7 @@ unsafe fn text(env: sys::napi_env, bytes: &[u8], buffers: bool) -> Result<sys::n
         ))?;
     } else if bytes.is_ascii() {
         // ASCII reads the same as Latin-1, which V8 copies without decoding.
-        check(sys::napi_create_string_latin1(
-            env,
-            bytes.as_ptr().cast(),
-            bytes.len() as isize,
-            &mut out,
-        ))?;
+        return latin1(env, bytes);
     } else {
         check(sys::napi_create_string_utf8(
             env,
@@ -224,6 +196,18 @@ unsafe fn text(env: sys::napi_env, bytes: &[u8], buffers: bool) -> Result<sys::n
             &mut out,
         ))?;
     }
+    Ok(out)
+}
+
+/// A string of `bytes` read as Latin-1 (one character per byte).
+unsafe fn latin1(env: sys::napi_env, bytes: &[u8]) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    check(sys::napi_create_string_latin1(
+        env,
+        bytes.as_ptr().cast(),
+        bytes.len() as isize,
+        &mut out,
+    ))?;
     Ok(out)
 }
 

@@ -38,9 +38,9 @@ pub struct Client {
     session: Mutex<Option<EngineClient>>,
     handshake: Vec<HandshakeStep>,
     pub codec: TextCodec,
-    /// The asyncio face's: while a CLIENT PAUSE may hold commands, the native fast paths raise
-    /// `CommandHeld` before running anything, and the caller takes the path that awaits a held
-    /// call instead of waiting for it on the event loop's thread.
+    /// The asyncio face's: while a CLIENT PAUSE may hold commands, the calls that would wait on
+    /// the caller's thread raise `CommandHeld` before running anything, and the caller takes
+    /// the path that awaits a held call instead of waiting for it on the event loop's thread.
     hands_back_held: bool,
 }
 
@@ -55,8 +55,21 @@ impl Client {
     /// Runs one command and tells whether the session speaks RESP3 after it. A blocking command
     /// that must wait (BLPOP, ...) waits with the GIL released, so other Python threads — the
     /// one that will push, say — keep running; Ctrl-C interrupts the wait.
+    /// A client that hands back held commands raises `CommandHeld` instead, before running
+    /// anything, while a pause may hold it.
     pub fn run(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
+        self.hand_back_if_held()?;
         self.run_collecting(py, argv, None)
+    }
+
+    /// `CommandHeld` for a client that hands back held commands, while a pause may hold one.
+    /// Only the calls that would wait on the caller's thread check: the parking ones (`start`,
+    /// `send`) are how a handed-back command is sent again.
+    fn hand_back_if_held(&self) -> PyResult<()> {
+        if self.hands_back_held && vermilion_engine::blocking::any_engine_paused() {
+            return Err(CommandHeld::new_err(()));
+        }
+        Ok(())
     }
 
     /// Locks the session slot. Another thread may hold it through a long wait: never wait for
@@ -122,26 +135,16 @@ impl Client {
 
     /// Runs one command for a native fast path and converts its reply; error replies raise.
     pub fn call<'py>(&self, py: Python<'py>, argv: &[&[u8]]) -> PyResult<Bound<'py, PyAny>> {
-        self.refuse_if_may_be_held()?;
         let (reply, resp3) = self.run(py, argv)?;
         reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode: true })
     }
 
     /// Runs one command for a native fast path, which shapes the reply itself.
     pub fn call_raw(&self, py: Python<'_>, argv: &[&[u8]]) -> PyResult<(Reply, bool)> {
-        self.refuse_if_may_be_held()?;
         match self.run(py, argv)? {
             (Reply::Error(line), _) => Err(PyErr::from_value(crate::redis_py::error_instance(py, &line)?)),
             ok => Ok(ok),
         }
-    }
-
-    /// `CommandHeld` for a client that hands back what a pause may hold, while one may.
-    fn refuse_if_may_be_held(&self) -> PyResult<()> {
-        if self.hands_back_held && vermilion_engine::blocking::any_engine_paused() {
-            return Err(CommandHeld::new_err(()));
-        }
-        Ok(())
     }
 
     pub fn shape(&self, resp3: bool) -> Shape<'_> {
@@ -274,6 +277,7 @@ impl Client {
     /// redis-py's parser would; error replies raise. `decode=False` is redis-py's NEVER_DECODE.
     #[pyo3(signature = (args, decode = true))]
     fn execute<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, decode: bool) -> PyResult<Bound<'py, PyAny>> {
+        self.hand_back_if_held()?;
         let (reply, resp3) = self.run_tuple(args)?;
         reply::to_python(py, reply, Shape { codec: &self.codec, resp3, decode })
     }
@@ -369,6 +373,7 @@ impl Client {
     /// Runs a pipeline's commands in order: `commands` holds `(args, decode)` pairs. Error
     /// replies come back as exception instances in their slots.
     fn execute_many<'py>(&self, py: Python<'py>, commands: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+        self.hand_back_if_held()?;
         let results = PyList::empty(py);
         for command in commands.iter() {
             let (args, decode): (Bound<'py, PyTuple>, bool) = command.extract()?;

@@ -21,14 +21,6 @@ use pyo3::prelude::*;
 #[global_allocator]
 static ALLOC: vermilion_engine::alloc::Counting = vermilion_engine::alloc::Counting;
 
-/// Whether a command may be held by a CLIENT PAUSE now: some engine of the process is paused,
-/// or still has calls a pause held. The asyncio face then sends its commands the way that
-/// awaits a held call instead of waiting for it on the event loop.
-#[pyfunction]
-fn commands_may_be_held() -> bool {
-    vermilion_engine::blocking::any_engine_paused()
-}
-
 #[pymodule(gil_used = true)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", vermilion_engine::VERSION)?;
@@ -40,7 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<parked::Doorbell>()?;
     m.add_class::<parked::ParkedCall>()?;
     m.add_class::<server::Server>()?;
-    m.add_function(wrap_pyfunction!(commands_may_be_held, m)?)?;
     m.add("CommandHeld", m.py().get_type::<client::CommandHeld>())?;
     Ok(())
 }

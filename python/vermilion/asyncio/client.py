@@ -103,12 +103,16 @@ class Redis(EmbeddedClient, redis.asyncio.Redis):  # type: ignore[misc]
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         client = self._client
-        # A command that may wait (BLPOP..., or anything a CLIENT PAUSE may hold) takes a
-        # connection of its own from the pool, as over a socket, and is awaited there without
-        # holding up the event loop.
-        if client is None or may_block(args[0]) or _native.commands_may_be_held():
+        # A command that may wait (BLPOP..., or one a CLIENT PAUSE may hold, which the native
+        # client hands back) takes a connection of its own from the pool, as over a socket, and
+        # is awaited there without holding up the event loop.
+        if client is None or may_block(args[0]):
             return await super().execute_command(*args, **options)
-        return await settled(self._run_in_engine(client, args, options))
+        try:
+            response = self._run_in_engine(client, args, options)
+        except _native.CommandHeld:
+            return await super().execute_command(*args, **options)
+        return await settled(response)
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
         return Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
@@ -143,15 +147,15 @@ class Pipeline(EmbeddedPipeline, redis.asyncio.client.Pipeline):  # type: ignore
     block runs in one native call."""
 
     async def _execute_pipeline(self, connection: Any, commands: Any, raise_on_error: bool) -> list[Any]:
-        if (
-            not isinstance(connection, EmbeddedConnection)
-            or any(may_block(args[0]) for args, _ in commands)
-            or _native.commands_may_be_held()
-        ):
+        if not isinstance(connection, EmbeddedConnection) or any(may_block(args[0]) for args, _ in commands):
             return cast(list[Any], await super()._execute_pipeline(connection, commands, raise_on_error))
         if not connection.is_connected:
             await connection.connect()
-        responses = [await settled(response) for response in self._run_batch(connection, commands)]
+        try:
+            # The batch runs at the first response; a pause that may hold it hands it back whole.
+            responses = [await settled(response) for response in self._run_batch(connection, commands)]
+        except _native.CommandHeld:
+            return cast(list[Any], await super()._execute_pipeline(connection, commands, raise_on_error))
         if raise_on_error:
             self.raise_first_error(commands, responses)
         return responses

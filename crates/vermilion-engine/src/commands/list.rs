@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::table::{acl, flag, key, BeginSearch, CmdResult, Command, FindKeys, Group, KeySpec};
 use super::Ctx;
 use crate::pubsub::class;
-use crate::reply::{errors, IntoBulk, Reply};
+use crate::reply::{errors, Reply};
 use crate::types::list::End;
 use crate::types::{ListValue, Value};
 use crate::util::parse_i64;
@@ -166,8 +166,9 @@ fn after_pop(ctx: &mut Ctx, key: &[u8], end: End) {
     ctx.delete_if_empty_and_notify(key);
 }
 
-/// An array of bulk strings.
-fn bulk_array<B: IntoBulk>(elements: impl IntoIterator<Item = B>) -> Reply {
+/// The reply of popped elements: their buffers move into it (a range's elements are copied
+/// with [`Reply::bulk_array`] instead).
+fn popped_array(elements: Vec<Vec<u8>>) -> Reply {
     Reply::Array(elements.into_iter().map(Reply::bulk).collect())
 }
 
@@ -223,7 +224,7 @@ fn pop_generic(ctx: &mut Ctx, end: End, command: &str) -> CmdResult {
         Some(n) => {
             let elements = list.pop_many(n, end);
             let popped = elements.len();
-            (bulk_array(elements), popped)
+            (popped_array(elements), popped)
         }
     };
     ctx.ks.dirty += popped as u64;
@@ -480,7 +481,7 @@ impl<'a> MultiPop<'a> {
             let elements = list.pop_many(self.count, self.end);
             ctx.ks.dirty += elements.len() as u64;
             after_pop(ctx, key, self.end);
-            return Ok(Some(Reply::Array(vec![Reply::bulk(*key), bulk_array(elements)])));
+            return Ok(Some(Reply::Array(vec![Reply::bulk(*key), popped_array(elements)])));
         }
         Ok(None)
     }

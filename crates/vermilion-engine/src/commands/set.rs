@@ -96,6 +96,19 @@ fn member_reply(member: Member) -> Reply {
     }
 }
 
+/// Members as bulk replies, each written straight into its slot (see [`Reply::push_bulk`]).
+fn member_replies<'a>(members: impl IntoIterator<Item = Member<'a>>) -> Vec<Reply> {
+    let members = members.into_iter();
+    let mut out = Vec::with_capacity(members.size_hint().0);
+    for member in members {
+        match member {
+            Member::Int(n) => Reply::push_bulk(&mut out, itoa::Buffer::new().format(n).as_bytes()),
+            Member::Bytes(bytes) => Reply::push_bulk(&mut out, bytes),
+        }
+    }
+    out
+}
+
 /// The set at `key` for writing, created in the encoding `first` needs if missing: only for
 /// callers about to add `first`, so no empty set is ever left behind.
 fn set_to_fill<'c>(ctx: &'c mut Ctx, key: &[u8], first: &[u8]) -> Result<&'c mut SetValue, Reply> {
@@ -158,16 +171,7 @@ fn smismember(ctx: &mut Ctx) -> CmdResult {
 /// SMEMBERS key — Redis serves it as a one-set SINTER.
 fn smembers(ctx: &mut Ctx) -> CmdResult {
     let key = ctx.args.bytes()?;
-    let members = ctx.read_set(key)?.map_or_else(Vec::new, |set| {
-        let mut out = Vec::with_capacity(set.len());
-        for member in set.iter() {
-            match member {
-                Member::Int(n) => Reply::push_bulk(&mut out, itoa::Buffer::new().format(n).as_bytes()),
-                Member::Bytes(bytes) => Reply::push_bulk(&mut out, bytes),
-            }
-        }
-        out
-    });
+    let members = ctx.read_set(key)?.map_or_else(Vec::new, |set| member_replies(set.iter()));
     Ok(Reply::Set(members))
 }
 
@@ -196,7 +200,7 @@ fn srandmember(ctx: &mut Ctx) -> CmdResult {
     } else {
         sample_distinct(&mut rng, set.len(), wanted, set.iter(), draw)
     };
-    Ok(Reply::Array(members.into_iter().map(member_reply).collect()))
+    Ok(Reply::Array(member_replies(members)))
 }
 
 /// SPOP key [count]
@@ -387,7 +391,7 @@ fn store_result(ctx: &mut Ctx, destination: &[u8], result: SetValue, event: &str
 fn sinter(ctx: &mut Ctx) -> CmdResult {
     let keys = ctx.args.rest();
     let sets = source_sets(ctx, keys)?;
-    Ok(Reply::Set(intersection(sets).map(member_reply).collect()))
+    Ok(Reply::Set(member_replies(intersection(sets))))
 }
 
 /// SINTERSTORE destination key [key ...]

@@ -34,6 +34,22 @@ pub fn ok() -> Reply {
     Reply::OK
 }
 
+/// The text of `INFO section`.
+pub fn info_text(client: &mut Client, section: &str) -> String {
+    match run(client, &format!("INFO {section}")) {
+        Reply::Bulk(text) => String::from_utf8(text.to_vec()).unwrap(),
+        Reply::Verbatim(_, text) => String::from_utf8(text).unwrap(),
+        other => panic!("INFO replied {other:?}"),
+    }
+}
+
+/// The value of field `name` in `INFO section`.
+pub fn info_field(client: &mut Client, section: &str, name: &str) -> String {
+    let text = info_text(client, section);
+    let prefix = format!("{name}:");
+    text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("{name} missing: {text}")).trim().to_string()
+}
+
 /// The byte strings of an array or set reply, in reply order.
 pub fn strings(reply: Reply) -> Vec<String> {
     let (Reply::Array(items) | Reply::Set(items)) = reply else { panic!("not an array or set: {reply:?}") };
